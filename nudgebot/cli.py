@@ -1,0 +1,117 @@
+"""Operator commands: run, db upgrade, content check, deliver --once."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from nudgebot.config import Settings, SettingsError, load_settings
+from nudgebot.content import ContentError, check_content
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nudgebot", description="A daily gut and mental health habit bot for Telegram."
+    )
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="migrate the database, then poll Telegram and deliver tips")
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply migrations up to the newest")
+    content = commands.add_parser("content", help="content maintenance")
+    content_commands = content.add_subparsers(
+        dest="content_command", required=True, metavar="ACTION"
+    )
+    content_commands.add_parser("check", help="validate content/*.yaml")
+    deliver = commands.add_parser("deliver", help="deliver the tips that are due now")
+    deliver.add_argument(
+        "--once", action="store_true", required=True, help="one pass over everything due, then exit"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "content":
+        return _content_check()
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"nudgebot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    from nudgebot.logs import configure_logging
+
+    configure_logging(settings.token, level=getattr(logging, str(args.log_level).upper(), 20))
+    try:
+        if args.command == "run":
+            return _run(settings)
+        if args.command == "db":
+            asyncio.run(_db_upgrade(settings))
+            print("database is at the newest schema")
+            return EXIT_OK
+        return asyncio.run(_deliver_once(settings))
+    except ContentError as error:
+        print(f"nudgebot: content problem:\n{error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def _content_check() -> int:
+    try:
+        settings_dir = load_settings().content_dir
+    except SettingsError:
+        from nudgebot.content import DEFAULT_CONTENT_DIR
+
+        settings_dir = DEFAULT_CONTENT_DIR
+    problems = check_content(settings_dir)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return EXIT_PROBLEM
+    print(f"content in {settings_dir} is valid")
+    return EXIT_OK
+
+
+def _run(settings: Settings) -> int:
+    from telegram import Update
+
+    from nudgebot.app import build_application
+
+    application = build_application(settings)
+    # run_polling initializes (post_init migrates and sets the menu), polls, and stops cleanly
+    # on SIGINT, SIGTERM and SIGABRT.
+    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    return EXIT_OK
+
+
+async def _db_upgrade(settings: Settings) -> None:
+    from nudgebot.db.engine import create_engine
+    from nudgebot.db.migrate import upgrade_to_head
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade_to_head(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _deliver_once(settings: Settings) -> int:
+    from nudgebot.app import build_application
+
+    application = build_application(settings)
+    runtime = application.bot_data.runtime
+    async with application.bot:
+        await _db_upgrade(settings)
+        report = await runtime.engine.tick()
+    await runtime.database.dispose()
+    print(f"delivered: {report.summary()}")
+    return EXIT_OK

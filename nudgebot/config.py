@@ -1,0 +1,145 @@
+"""Settings read once at start from the environment and a .env file."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from nudgebot.content import DEFAULT_CONTENT_DIR
+
+_TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line saying what to set."""
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure; see the README for each setting."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    telegram_bot_token: SecretStr = Field(validation_alias="TELEGRAM_BOT_TOKEN")
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///nudgebot.db", validation_alias="NUDGEBOT_DATABASE_URL"
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org/bot", validation_alias="NUDGEBOT_TELEGRAM_API_URL"
+    )
+    tick_seconds: float = Field(
+        default=30.0, gt=0, le=3600, validation_alias="NUDGEBOT_TICK_SECONDS"
+    )
+    default_timezone: str = Field(default="UTC", validation_alias="NUDGEBOT_DEFAULT_TIMEZONE")
+    default_send_time: str = Field(default="09:00", validation_alias="NUDGEBOT_DEFAULT_SEND_TIME")
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), validation_alias="NUDGEBOT_ADMIN_IDS"
+    )
+    send_rate: float = Field(default=30.0, gt=0, le=1000, validation_alias="NUDGEBOT_SEND_RATE")
+    send_concurrency: int = Field(
+        default=64, ge=1, le=1024, validation_alias="NUDGEBOT_SEND_CONCURRENCY"
+    )
+    paid_broadcast: bool = Field(default=False, validation_alias="NUDGEBOT_PAID_BROADCAST")
+    catch_up_hours: float = Field(
+        default=3.0, ge=0, le=23, validation_alias="NUDGEBOT_CATCH_UP_HOURS"
+    )
+    content_dir: Path = Field(default=DEFAULT_CONTENT_DIR, validation_alias="NUDGEBOT_CONTENT_DIR")
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_looks_like_a_token(cls, value: SecretStr) -> SecretStr:
+        if not _TOKEN_PATTERN.match(value.get_secret_value().strip()):
+            raise ValueError("does not look like a bot token (digits, a colon, then letters)")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://api.telegram.org/bot")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone name such as Europe/Berlin") from None
+        return value
+
+    @field_validator("default_send_time")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        match = _HH_MM.match(value.strip())
+        if not match:
+            raise ValueError("must be a 24-hour time HH:MM such as 09:00")
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _comma_separated_ids(cls, value: object) -> object:
+        if isinstance(value, int):
+            return frozenset({value})
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(re.fullmatch(r"-?\d+", part) for part in parts):
+                raise ValueError(
+                    "must be numeric Telegram user ids separated by commas, e.g. 12345,67890"
+                )
+            return frozenset(int(part) for part in parts)
+        return value
+
+    @property
+    def token(self) -> str:
+        return self.telegram_bot_token.get_secret_value()
+
+    @property
+    def send_time(self) -> time:
+        hours, minutes = self.default_send_time.split(":")
+        return time(int(hours), int(minutes))
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith("postgresql")
+
+
+_ENV_NAMES = {name: str(field.validation_alias) for name, field in Settings.model_fields.items()}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings once; a problem becomes one SettingsError line naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = first["loc"][0] if first["loc"] else ""
+        env_name = _ENV_NAMES.get(str(location), str(location))
+        if first["type"] == "missing":
+            if env_name == "TELEGRAM_BOT_TOKEN":
+                raise SettingsError(
+                    "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and "
+                    "export TELEGRAM_BOT_TOKEN=123456:ABC... (or put it in .env)"
+                ) from None
+            raise SettingsError(f"{env_name} is not set") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{env_name} {message}") from None

@@ -1,0 +1,580 @@
+"""Load content/*.yaml (tips, FAQs, messages) into frozen, validated dataclasses."""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml
+
+DEFAULT_CONTENT_DIR: Path = Path(__file__).resolve().parent.parent / "content"
+TIPS_FILE = "tips.yaml"
+FAQ_FILE = "faq.yaml"
+MESSAGES_FILE = "messages.yaml"
+
+# Every message key the code uses, with the only placeholders it may contain. A message may
+# leave a placeholder out; it may never use one the code does not pass (str.format would fail).
+MESSAGE_PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        key: frozenset(names.split())
+        for key, names in {
+            "welcome": "name",
+            "welcome_back": "name",
+            "disclaimer": "",
+            "ask_timezone": "",
+            "ask_time": "",
+            "timezone_set": "zone local_time",
+            "timezone_suggest": "text",
+            "timezone_unknown": "text",
+            "time_set": "time next",
+            "time_invalid": "text",
+            "settings": "zone time status next",
+            "status_active": "",
+            "status_paused_until": "date",
+            "status_paused": "",
+            "status_stopped": "",
+            "status_blocked": "",
+            "next_none": "",
+            "paused_until": "date days",
+            "paused": "",
+            "pause_invalid": "text",
+            "resumed": "next",
+            "already_active": "next",
+            "stopped": "",
+            "not_subscribed": "",
+            "tip_invite": "",
+            "tip_on_demand_note": "",
+            "tips_list_header": "",
+            "tip_number_invalid": "text",
+            "button_done": "",
+            "button_not_today": "",
+            "checkin_done": "streak best",
+            "checkin_skipped": "",
+            "checkin_updated": "",
+            "note_saved": "streak",
+            "note_skipped_saved": "",
+            "note_updated": "",
+            "journal_saved": "",
+            "non_text": "",
+            "checkin_stale": "",
+            "faq_intro": "",
+            "faq_number_invalid": "text",
+            "faq_footer": "",
+            "progress": "current best week days total",
+            "progress_empty": "days",
+            "help": "",
+            "unknown_command": "",
+            "error_generic": "",
+            "admin_only": "",
+        }.items()
+    }
+)
+REQUIRED_MESSAGES: tuple[str, ...] = tuple(MESSAGE_PLACEHOLDERS)
+REQUIRED_COMMANDS: tuple[str, ...] = (
+    "start",
+    "timezone",
+    "time",
+    "settings",
+    "pause",
+    "resume",
+    "stop",
+    "tip",
+    "tips",
+    "faq",
+    "progress",
+    "help",
+)
+
+MAX_TIP_VISIBLE_CHARS = 600  # about 30 seconds of reading
+MAX_MESSAGE_LENGTH = 4096  # Telegram's limit for a text message after entity parsing
+MAX_ID_BYTES = 40  # ids travel in callback_data (64 bytes) next to a prefix
+MAX_LABEL_CHARS = 30
+MAX_COMMAND_DESCRIPTION = 256
+TRY_THIS_LABEL = "💡 Try this:"
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+_TIP_FIELDS = frozenset({"id", "title", "why", "try_this", "keywords"})
+_FAQ_FIELDS = frozenset({"number", "id", "label", "question", "answer", "keywords"})
+_MAX_ERROR_LINES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Tip:
+    """One daily habit tip; number is its 1-based place in the rotation."""
+
+    id: str
+    number: int
+    title: str
+    why: str
+    try_this: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Faq:
+    """One frequently asked question with its answer."""
+
+    number: int
+    id: str
+    label: str
+    question: str
+    answer: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContentProblem:
+    """One thing wrong with the content, located by file and item."""
+
+    file: str
+    item: str
+    reason: str
+
+    def __str__(self) -> str:
+        if self.item:
+            return f"{self.file}: {self.item}: {self.reason}"
+        return f"{self.file}: {self.reason}"
+
+
+class ContentError(Exception):
+    """The content cannot be loaded; problems lists everything found, not just the first."""
+
+    def __init__(self, problems: Sequence[ContentProblem]) -> None:
+        self.problems: tuple[ContentProblem, ...] = tuple(problems)
+        lines = [str(problem) for problem in self.problems[:_MAX_ERROR_LINES]]
+        if len(self.problems) > _MAX_ERROR_LINES:
+            lines.append(f"... and {len(self.problems) - _MAX_ERROR_LINES} more")
+        super().__init__("\n".join(lines) or "content is invalid")
+
+
+def _escape(value: object) -> str:
+    return html.escape(str(value), quote=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Everything the bot says, loaded once at start."""
+
+    tips: tuple[Tip, ...]
+    faqs: tuple[Faq, ...]
+    messages: Mapping[str, str]
+    commands: Mapping[str, str]
+
+    @property
+    def tip_ids(self) -> tuple[str, ...]:
+        return tuple(tip.id for tip in self.tips)
+
+    def tip(self, tip_id: str) -> Tip:
+        for tip in self.tips:
+            if tip.id == tip_id:
+                return tip
+        raise KeyError(tip_id)
+
+    def tip_by_number(self, number: int) -> Tip | None:
+        if 1 <= number <= len(self.tips):
+            return self.tips[number - 1]
+        return None
+
+    def faq(self, number: int) -> Faq | None:
+        for faq in self.faqs:
+            if faq.number == number:
+                return faq
+        return None
+
+    def faq_keywords(self) -> dict[int, tuple[str, ...]]:
+        return {faq.number: faq.keywords for faq in self.faqs}
+
+    def text(self, key: str, **values: object) -> str:
+        """The message for key, with every value HTML-escaped so user input cannot break it."""
+        return self.messages[key].format(**{name: _escape(v) for name, v in values.items()})
+
+    def render_tip(self, tip: Tip, *, footer_key: str = "tip_invite") -> str:
+        return "\n\n".join(
+            (
+                f"<b>{_escape(tip.title)}</b>",
+                _escape(tip.why),
+                f"<b>{TRY_THIS_LABEL}</b> {_escape(tip.try_this)}",
+                self.text(footer_key),
+            )
+        )
+
+    def render_faq(self, faq: Faq) -> str:
+        return "\n\n".join(
+            (f"<b>{_escape(faq.question)}</b>", _escape(faq.answer), self.text("faq_footer"))
+        )
+
+    def render_tips_list(self) -> str:
+        lines = [f"{tip.number}. {_escape(tip.title)}" for tip in self.tips]
+        return self.text("tips_list_header") + "\n\n" + "\n".join(lines)
+
+
+# --- Telegram HTML -------------------------------------------------------------------------
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#[0-9]+|#x[0-9A-Fa-f]+);")
+_HREF = re.compile(r"""\s+href\s*=\s*(?:"[^"]*"|'[^']*')\s*""")
+_ALLOWED_TAGS = frozenset({"b", "i", "u", "s", "code", "a"})
+
+
+def telegram_html_problems(text: str) -> list[str]:
+    """Why Telegram's HTML parse mode would refuse text ([] when it would accept it)."""
+    problems: list[str] = []
+    open_tags: list[str] = []
+    pos = 0
+    while pos < len(text):
+        char = text[pos]
+        if char == "<":
+            match = _TAG.match(text, pos)
+            if match is None:
+                problems.append("unescaped '<' (write &lt;)")
+                pos += 1
+                continue
+            pos = match.end()
+            closing, name, attrs = match.group(1) == "/", match.group(2).lower(), match.group(3)
+            if name not in _ALLOWED_TAGS:
+                problems.append(f"tag <{name}> is not allowed")
+            elif closing:
+                if attrs.strip() or not open_tags or open_tags[-1] != name:
+                    problems.append(f"</{name}> does not close the open tag")
+                else:
+                    open_tags.pop()
+            else:
+                if name == "a" and not _HREF.fullmatch(attrs):
+                    problems.append("<a> needs exactly one href attribute")
+                elif name != "a" and attrs.strip():
+                    problems.append(f"<{name}> takes no attributes")
+                open_tags.append(name)
+        elif char == "&":
+            match = _ENTITY.match(text, pos)
+            if match is None:
+                problems.append("unescaped '&' (write &amp;)")
+                pos += 1
+            else:
+                pos = match.end()
+        else:
+            if char == ">":
+                problems.append("unescaped '>' (write &gt;)")
+            pos += 1
+    problems.extend(f"<{name}> is never closed" for name in reversed(open_tags))
+    return problems
+
+
+def visible_text(text: str) -> str:
+    """What the reader sees of an HTML message: tags dropped, entities decoded."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it against the 4096 limit (UTF-16 code units, visible text)."""
+    return len(visible_text(text).encode("utf-16-le")) // 2
+
+
+# --- Loading -------------------------------------------------------------------------------
+
+
+class _Problems:
+    """Collects problems for one file."""
+
+    def __init__(self, file: str, into: list[ContentProblem]) -> None:
+        self.file = file
+        self._into = into
+        self.count = 0
+
+    def add(self, item: str, reason: str) -> None:
+        self._into.append(ContentProblem(self.file, item, reason))
+        self.count += 1
+
+
+def _read_yaml(path: Path, report: _Problems) -> object:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        report.add("", "file is missing")
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        report.add("", f"cannot be read: {exc}")
+        return None
+    try:
+        return yaml.safe_load(source)
+    except yaml.YAMLError as exc:
+        report.add("", "invalid YAML: " + " ".join(str(exc).split()))
+        return None
+
+
+def _top_list(data: object, key: str, report: _Problems) -> list[object]:
+    if data is None and report.count:
+        return []  # already reported as missing or unreadable
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        report.add("", f"must be a mapping with a '{key}' list")
+        return []
+    items: list[object] = data[key]
+    if not items:
+        report.add("", f"'{key}' is empty")
+    return items
+
+
+def _text(entry: Mapping[object, object], field: str, item: str, report: _Problems) -> str | None:
+    value = entry.get(field)
+    if value is None:
+        report.add(item, f"{field} is missing")
+        return None
+    if not isinstance(value, str):
+        report.add(item, f"{field} must be text, not {type(value).__name__}")
+        return None
+    if not value.strip():
+        report.add(item, f"{field} is empty")
+        return None
+    return value.strip()
+
+
+def _slug(
+    entry: Mapping[object, object], item: str, seen: set[str], report: _Problems
+) -> str | None:
+    value = _text(entry, "id", item, report)
+    if value is None:
+        return None
+    if not _SLUG.fullmatch(value):
+        report.add(item, f"id {value!r} is not a slug (lowercase letters, digits, single hyphens)")
+        return None
+    if len(value.encode()) > MAX_ID_BYTES:
+        report.add(item, f"id is longer than {MAX_ID_BYTES} bytes")
+        return None
+    if value in seen:
+        report.add(item, f"duplicate id {value!r}")
+        return None
+    seen.add(value)
+    return value
+
+
+def _keywords(
+    entry: Mapping[object, object], item: str, report: _Problems
+) -> tuple[str, ...] | None:
+    value = entry.get("keywords")
+    if value is None:
+        report.add(item, "keywords is missing")
+        return None
+    if not isinstance(value, list):
+        report.add(item, "keywords must be a list of words or phrases")
+        return None
+    words: list[str] = []
+    for word in value:
+        # YAML reads bare yes/no/on/off as booleans: quote such keywords.
+        if not isinstance(word, str) or not word.strip():
+            report.add(item, f"keyword {word!r} must be non-empty text (quote it)")
+            return None
+        normal = " ".join(word.casefold().split())
+        if normal not in words:
+            words.append(normal)
+    if not words:
+        report.add(item, "keywords is empty")
+        return None
+    return tuple(words)
+
+
+def _item_name(kind: str, entry: Mapping[object, object], index: int) -> str:
+    raw_id = entry.get("id")
+    if isinstance(raw_id, str) and raw_id.strip():
+        return f"{kind} {raw_id.strip()}"
+    return f"{kind} #{index}"
+
+
+def _unknown_fields(
+    entry: Mapping[object, object], known: frozenset[str], item: str, report: _Problems
+) -> None:
+    for field in entry:
+        if field not in known:
+            report.add(item, f"unknown field {field!r} (known: {', '.join(sorted(known))})")
+
+
+def _parse_tips(data: object, report: _Problems) -> list[Tip]:
+    tips: list[Tip] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(_top_list(data, "tips", report), start=1):
+        if not isinstance(entry, dict):
+            report.add(f"tip #{index}", "must be a mapping of fields")
+            continue
+        item = _item_name("tip", entry, index)
+        _unknown_fields(entry, _TIP_FIELDS, item, report)
+        tip_id = _slug(entry, item, seen, report)
+        title = _text(entry, "title", item, report)
+        why = _text(entry, "why", item, report)
+        try_this = _text(entry, "try_this", item, report)
+        keywords = _keywords(entry, item, report)
+        if tip_id and title and why and try_this and keywords:
+            tips.append(Tip(tip_id, index, title, why, try_this, keywords))
+    return tips
+
+
+def _parse_faqs(data: object, report: _Problems) -> list[Faq]:
+    faqs: list[Faq] = []
+    seen_ids: set[str] = set()
+    seen_numbers: set[int] = set()
+    for index, entry in enumerate(_top_list(data, "faqs", report), start=1):
+        if not isinstance(entry, dict):
+            report.add(f"faq #{index}", "must be a mapping of fields")
+            continue
+        item = _item_name("faq", entry, index)
+        _unknown_fields(entry, _FAQ_FIELDS, item, report)
+        number = entry.get("number")
+        number_ok = False
+        if type(number) is not int:  # bool is an int subclass: `number: yes` must not pass
+            report.add(item, "number is missing or not a whole number")
+        elif number in seen_numbers:
+            report.add(item, f"duplicate number {number}")
+        elif number != index:
+            report.add(item, f"number {number} is out of order: expected {index} (1..N in order)")
+        else:
+            number_ok = True
+        if type(number) is int:
+            seen_numbers.add(number)
+        faq_id = _slug(entry, item, seen_ids, report)
+        label = _text(entry, "label", item, report)
+        if label is not None and len(label) > MAX_LABEL_CHARS:
+            report.add(item, f"label is {len(label)} characters; at most {MAX_LABEL_CHARS}")
+            label = None
+        question = _text(entry, "question", item, report)
+        answer = _text(entry, "answer", item, report)
+        keywords = _keywords(entry, item, report)
+        if number_ok and faq_id and label and question and answer and keywords:
+            faqs.append(Faq(index, faq_id, label, question, answer, keywords))
+    return faqs
+
+
+def _placeholder_problems(template: str, allowed: frozenset[str]) -> list[str]:
+    try:
+        fields = [
+            field for _, field, _, _ in string.Formatter().parse(template) if field is not None
+        ]
+    except ValueError as exc:
+        return [f"broken braces ({exc}); write a literal brace as {{{{ or }}}}"]
+    allowed_text = ", ".join(f"{{{name}}}" for name in sorted(allowed)) or "none"
+    return [
+        f"unknown placeholder {{{field}}} (allowed: {allowed_text})"
+        for field in fields
+        if field not in allowed
+    ]
+
+
+def _parse_messages(data: object, report: _Problems) -> tuple[dict[str, str], dict[str, str]]:
+    """Return (valid messages, valid commands); report everything else."""
+    if not isinstance(data, dict):
+        if not report.count:
+            report.add("", "must be a mapping of message keys to text")
+        return {}, {}
+    messages: dict[str, str] = {}
+    for key in REQUIRED_MESSAGES:
+        if key not in data:
+            report.add(f"message {key}", "is missing")
+    for key in data:
+        if key == "commands":
+            continue
+        item = f"message {key}"
+        if key not in MESSAGE_PLACEHOLDERS:
+            report.add(item, "is not a known message key (see MESSAGE_PLACEHOLDERS)")
+            continue
+        text = _text(data, key, item, report)
+        if text is None:
+            continue
+        allowed = MESSAGE_PLACEHOLDERS[key]
+        reasons = _placeholder_problems(text, allowed)
+        if not reasons:
+            sample = text.format(**{name: f"sample {name}" for name in allowed})
+            reasons = [f"HTML: {reason}" for reason in telegram_html_problems(sample)]
+            if telegram_length(sample) > MAX_MESSAGE_LENGTH:
+                reasons.append(f"longer than {MAX_MESSAGE_LENGTH} characters")
+        for reason in reasons:
+            report.add(item, reason)
+        if not reasons:
+            messages[key] = text
+    return messages, _parse_commands(data.get("commands"), report)
+
+
+def _parse_commands(data: object, report: _Problems) -> dict[str, str]:
+    if not isinstance(data, dict):
+        report.add("commands", "must be a mapping of command to description")
+        return {}
+    commands: dict[str, str] = {}
+    for name in REQUIRED_COMMANDS:
+        if name not in data:
+            report.add(f"command {name}", "is missing")
+    for name in data:
+        item = f"command {name}"
+        if not isinstance(name, str) or not _COMMAND_NAME.fullmatch(name):
+            report.add(item, "name must be 1-32 lowercase letters, digits or underscores")
+            continue
+        description = _text(data, name, item, report)
+        if description is None:
+            continue
+        if len(description) > MAX_COMMAND_DESCRIPTION:
+            report.add(item, f"description is longer than {MAX_COMMAND_DESCRIPTION} characters")
+            continue
+        commands[name] = description
+    return commands
+
+
+def _render_problems(content: Content, tips: _Problems, faqs: _Problems) -> None:
+    footers = ("tip_invite", "tip_on_demand_note")
+    if all(key in content.messages for key in footers):
+        for tip in content.tips:
+            for footer in footers:
+                rendered = content.render_tip(tip, footer_key=footer)
+                visible = len(visible_text(rendered))
+                if visible > MAX_TIP_VISIBLE_CHARS:
+                    tips.add(
+                        f"tip {tip.id}",
+                        f"rendered with {footer} it is {visible} visible characters; "
+                        f"keep it under {MAX_TIP_VISIBLE_CHARS} (30 seconds of reading)",
+                    )
+                _check_rendered(rendered, f"tip {tip.id}", tips)
+    if "tips_list_header" in content.messages and content.tips:
+        _check_rendered(content.render_tips_list(), "tips list", tips)
+    if "faq_footer" in content.messages:
+        for faq in content.faqs:
+            _check_rendered(content.render_faq(faq), f"faq {faq.id}", faqs)
+
+
+def _check_rendered(rendered: str, item: str, report: _Problems) -> None:
+    for reason in telegram_html_problems(rendered):
+        report.add(item, f"rendered HTML: {reason}")
+    if telegram_length(rendered) > MAX_MESSAGE_LENGTH:
+        report.add(item, f"rendered text is longer than {MAX_MESSAGE_LENGTH} characters")
+
+
+def _load(directory: Path) -> tuple[Content, list[ContentProblem]]:
+    problems: list[ContentProblem] = []
+    label = directory.name or str(directory)
+    tips_report = _Problems(f"{label}/{TIPS_FILE}", problems)
+    faq_report = _Problems(f"{label}/{FAQ_FILE}", problems)
+    messages_report = _Problems(f"{label}/{MESSAGES_FILE}", problems)
+    tips = _parse_tips(_read_yaml(directory / TIPS_FILE, tips_report), tips_report)
+    faqs = _parse_faqs(_read_yaml(directory / FAQ_FILE, faq_report), faq_report)
+    messages, commands = _parse_messages(
+        _read_yaml(directory / MESSAGES_FILE, messages_report), messages_report
+    )
+    content = Content(
+        tips=tuple(tips),
+        faqs=tuple(faqs),
+        messages=MappingProxyType(messages),
+        commands=MappingProxyType(commands),
+    )
+    _render_problems(content, tips_report, faq_report)
+    return content, problems
+
+
+def check_content(directory: Path = DEFAULT_CONTENT_DIR) -> list[ContentProblem]:
+    """Every problem in the content directory; [] when it is fine."""
+    return _load(directory)[1]
+
+
+def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
+    """Load the content directory, or raise ContentError listing every problem."""
+    content, problems = _load(directory)
+    if problems:
+        raise ContentError(problems)
+    return content

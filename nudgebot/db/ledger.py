@@ -1,0 +1,258 @@
+"""The delivery ledger: claims due tips in batches and records what sending them did."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from nudgebot.db.models import (
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Subscriber,
+    SubscriberStatus,
+)
+from nudgebot.db.queries import insert_or_ignore
+from nudgebot.domain.rotation import pick_next
+from nudgebot.domain.schedule import next_due
+from nudgebot.services.views import parse_hh_mm
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One claimed tip, committed to the ledger before anything is sent."""
+
+    delivery_id: int
+    subscriber_id: int
+    chat_id: int
+    tip_id: str
+    local_date: date
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one send attempt did, as the ledger records it."""
+
+    job: Job
+    status: DeliveryStatus
+    message_id: int | None = None
+    error: str | None = None
+    retry_at: datetime | None = None
+    subscriber_status: SubscriberStatus | None = None  # blocked or gone
+    new_chat_id: int | None = None  # the group migrated to a supergroup
+
+
+@dataclass
+class ClaimCounts:
+    expired: int = 0
+    stale_unknown: int = 0
+
+
+def split_seen(cycle_seen: str) -> tuple[str, ...]:
+    return tuple(part for part in cycle_seen.split(",") if part)
+
+
+async def mark_stale_claims_unknown(session: AsyncSession, now: datetime, lease: timedelta) -> int:
+    """A claim older than the lease belongs to a process that died mid-send: maybe sent."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_at < now - lease)
+        .values(status=DeliveryStatus.UNKNOWN, error="claim lease expired (process stopped?)")
+        .returning(Delivery.id)
+    )
+    return len(result.all())
+
+
+async def claim_retries(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    limit: int,
+    catch_up: timedelta,
+    claimed_by: str,
+    counts: ClaimCounts,
+) -> list[Job]:
+    """Deliveries that surely were not sent and whose retry time has come."""
+    rows = (
+        await session.execute(
+            select(Delivery, Subscriber.chat_id)
+            .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+            .where(Delivery.status == DeliveryStatus.RETRY, Delivery.next_attempt_at <= now)
+            .order_by(Delivery.next_attempt_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=Delivery)
+        )
+    ).all()
+    jobs: list[Job] = []
+    for delivery, chat_id in rows:
+        if now - delivery.due_at > catch_up:
+            delivery.status = DeliveryStatus.EXPIRED
+            delivery.next_attempt_at = None
+            counts.expired += 1
+            await _unsee(session, delivery.subscriber_id, delivery.tip_id)
+            continue
+        delivery.status = DeliveryStatus.CLAIMED
+        delivery.claimed_at = now
+        delivery.claimed_by = claimed_by
+        delivery.attempts += 1
+        jobs.append(
+            Job(
+                delivery_id=delivery.id,
+                subscriber_id=delivery.subscriber_id,
+                chat_id=chat_id,
+                tip_id=delivery.tip_id or "",
+                local_date=delivery.local_date,
+                attempts=delivery.attempts,
+            )
+        )
+    return jobs
+
+
+async def claim_due(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    limit: int,
+    tip_order: Sequence[str],
+    catch_up: timedelta,
+    claimed_by: str,
+    counts: ClaimCounts,
+) -> list[Job]:
+    """Claim the oldest due subscribers: one ledger row per (subscriber, local day), then advance.
+
+    The UNIQUE claim row is what makes a double send impossible; SKIP LOCKED lets replicas on
+    PostgreSQL take disjoint batches instead of waiting on each other.
+    """
+    subscribers = list(
+        (
+            await session.execute(
+                select(Subscriber)
+                .where(Subscriber.next_due_at <= now)
+                .order_by(Subscriber.next_due_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).scalars()
+    )
+    if not subscribers:
+        return []
+    planned: list[dict[str, object]] = []
+    picks: dict[int, tuple[str, tuple[str, ...]]] = {}
+    for row in subscribers:
+        assert row.next_due_at is not None
+        assert row.next_local_date is not None
+        late = now - row.next_due_at > catch_up
+        tip_id, seen = pick_next(tip_order, split_seen(row.cycle_seen))
+        planned.append(
+            {
+                "subscriber_id": row.id,
+                "kind": DeliveryKind.TIP,
+                "local_date": row.next_local_date,
+                "tip_id": tip_id,
+                "status": DeliveryStatus.EXPIRED if late else DeliveryStatus.CLAIMED,
+                "due_at": row.next_due_at,
+                "claimed_at": now,
+                "claimed_by": claimed_by,
+                "attempts": 0 if late else 1,
+                "chat_id": row.chat_id,
+            }
+        )
+        if not late:
+            picks[row.id] = (tip_id, seen)
+    inserted = (
+        await session.execute(
+            insert_or_ignore(session, Delivery)
+            .values(planned)
+            .returning(Delivery.id, Delivery.subscriber_id, Delivery.status)
+        )
+    ).all()
+    claimed = {
+        sub_id: delivery_id for delivery_id, sub_id, status in inserted if status == "claimed"
+    }
+    counts.expired += sum(1 for *_, status in inserted if status == DeliveryStatus.EXPIRED)
+    jobs: list[Job] = []
+    for row in subscribers:
+        zone = ZoneInfo(row.timezone)
+        send_time = parse_hh_mm(row.send_time)
+        day = row.next_local_date
+        assert day is not None
+        if row.id in claimed:
+            tip_id, seen = picks[row.id]
+            row.cycle_seen = ",".join(seen)
+            row.last_delivered_date = day
+            jobs.append(Job(claimed[row.id], row.id, row.chat_id, tip_id, day, attempts=1))
+            not_before = now
+        else:
+            # Expired, or another writer already holds this day's claim: move on to a day
+            # that can still go out within the catch-up window.
+            not_before = now - catch_up
+        if row.status == SubscriberStatus.PAUSED:
+            row.status = SubscriberStatus.ACTIVE
+            row.paused_until = None
+        due = _next(not_before, zone, send_time, day)
+        row.next_due_at, row.next_local_date = due
+        row.updated_at = now
+    return jobs
+
+
+def _next(
+    not_before: datetime, zone: ZoneInfo, send_time: time, after: date
+) -> tuple[datetime, date]:
+    due = next_due(not_before, zone, send_time, after=after)
+    return due.at, due.local_date
+
+
+async def record_outcomes(
+    session: AsyncSession, outcomes: Sequence[Outcome], now: datetime
+) -> None:
+    """Write every outcome of a batch in the caller's one transaction."""
+    if not outcomes:
+        return
+    await session.execute(
+        update(Delivery),
+        [
+            {
+                "id": outcome.job.delivery_id,
+                "status": outcome.status,
+                "message_id": outcome.message_id,
+                "sent_at": now if outcome.status == DeliveryStatus.SENT else None,
+                "error": outcome.error[:200] if outcome.error else None,
+                "next_attempt_at": outcome.retry_at,
+                "chat_id": outcome.new_chat_id or outcome.job.chat_id,
+            }
+            for outcome in outcomes
+        ],
+    )
+    for outcome in outcomes:
+        if outcome.status in (DeliveryStatus.FAILED, DeliveryStatus.EXPIRED):
+            await _unsee(session, outcome.job.subscriber_id, outcome.job.tip_id)
+        if outcome.subscriber_status is not None:
+            await session.execute(
+                update(Subscriber)
+                .where(Subscriber.id == outcome.job.subscriber_id)
+                .values(
+                    status=outcome.subscriber_status,
+                    next_due_at=None,
+                    next_local_date=None,
+                    updated_at=now,
+                )
+            )
+        if outcome.new_chat_id is not None:
+            await session.execute(
+                update(Subscriber)
+                .where(Subscriber.id == outcome.job.subscriber_id)
+                .values(chat_id=outcome.new_chat_id, updated_at=now)
+            )
+
+
+async def _unsee(session: AsyncSession, subscriber_id: int, tip_id: str | None) -> None:
+    # A tip that never arrived goes back into the cycle, so no habit is skipped for good.
+    row = await session.get(Subscriber, subscriber_id, with_for_update=True)
+    if row is not None:
+        row.cycle_seen = ",".join(t for t in split_seen(row.cycle_seen) if t != tip_id)

@@ -1,0 +1,147 @@
+"""The tables: subscribers, the delivery ledger, check-ins and the notes behind them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from nudgebot.db.types import UTCDateTime
+
+# Named constraints so Alembic batch mode on SQLite and PostgreSQL agree on every name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the project's naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class SubscriberStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    BLOCKED = "blocked"
+    GONE = "gone"
+
+
+class DeliveryStatus(StrEnum):
+    CLAIMED = "claimed"  # claimed by a tick; the send may be in flight
+    RETRY = "retry"  # surely not sent; try again at next_attempt_at
+    SENT = "sent"
+    UNKNOWN = "unknown"  # maybe sent: never resent, counted
+    EXPIRED = "expired"  # not sent within the catch-up window
+    FAILED = "failed"  # the chat is blocked or gone
+
+
+class DeliveryKind(StrEnum):
+    TIP = "tip"
+
+
+class Subscriber(Base):
+    __tablename__ = "subscribers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    language_code: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=SubscriberStatus.ACTIVE)
+    timezone: Mapped[str] = mapped_column(String(64))
+    send_time: Mapped[str] = mapped_column(String(5))  # local HH:MM
+    # Set exactly when a tip is scheduled (NULL while stopped, blocked or paused with no end), so
+    # the tick's due query is one range scan on this index however many subscribers there are.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    next_local_date: Mapped[date | None] = mapped_column(Date)
+    last_delivered_date: Mapped[date | None] = mapped_column(Date)
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    # Tip ids already delivered in the current rotation cycle, comma-separated.
+    cycle_seen: Mapped[str] = mapped_column(Text, default="")
+    # What the bot asked for last ('timezone' or 'time'), so a bare answer is understood.
+    awaiting: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Delivery(Base):
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscriber_id", "kind", "local_date", name="uq_deliveries_claim"),
+        Index("ix_deliveries_message", "chat_id", "message_id"),
+        Index("ix_deliveries_pending", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), default=DeliveryKind.TIP)
+    local_date: Mapped[date] = mapped_column(Date)
+    tip_id: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(String(200))
+
+
+class CheckIn(Base):
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("subscriber_id", "local_date", "tip_id", name="uq_checkins_day_tip"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    delivery_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deliveries.id", ondelete="SET NULL"), index=True
+    )
+    local_date: Mapped[date] = mapped_column(Date)
+    tip_id: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id", name="uq_notes_message"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    checkin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checkins.id", ondelete="SET NULL"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    local_date: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,90 @@
+"""Queries shared by the use cases; they never commit: the caller owns the transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Insert, Select, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from nudgebot.db.models import CheckIn, Delivery, DeliveryKind, Note, Subscriber
+
+
+def insert_or_ignore(session: AsyncSession, model: type[Any]) -> Insert:
+    """INSERT that silently skips rows violating a unique constraint, on either backend."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing()
+    return sqlite.insert(model).on_conflict_do_nothing()
+
+
+def subscriber_by_chat(chat_id: int, *, for_update: bool = False) -> Select[Subscriber]:
+    query = select(Subscriber).where(Subscriber.chat_id == chat_id)
+    return query.with_for_update() if for_update else query
+
+
+async def get_subscriber(
+    session: AsyncSession, chat_id: int, *, for_update: bool = False
+) -> Subscriber | None:
+    result = await session.execute(subscriber_by_chat(chat_id, for_update=for_update))
+    return result.scalar_one_or_none()
+
+
+async def tip_delivery_by_message(
+    session: AsyncSession, chat_id: int, message_id: int
+) -> Delivery | None:
+    result = await session.execute(
+        select(Delivery).where(
+            Delivery.chat_id == chat_id,
+            Delivery.message_id == message_id,
+            Delivery.kind == DeliveryKind.TIP,
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def tip_delivery_on(session: AsyncSession, subscriber_id: int, day: date) -> Delivery | None:
+    result = await session.execute(
+        select(Delivery).where(
+            Delivery.subscriber_id == subscriber_id,
+            Delivery.kind == DeliveryKind.TIP,
+            Delivery.local_date == day,
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def checkin_for(
+    session: AsyncSession, subscriber_id: int, day: date, tip_id: str
+) -> CheckIn | None:
+    result = await session.execute(
+        select(CheckIn).where(
+            CheckIn.subscriber_id == subscriber_id,
+            CheckIn.local_date == day,
+            CheckIn.tip_id == tip_id,
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def done_days(session: AsyncSession, subscriber_id: int) -> list[date]:
+    result = await session.execute(
+        select(CheckIn.local_date)
+        .where(CheckIn.subscriber_id == subscriber_id, CheckIn.outcome == "done")
+        .distinct()
+    )
+    return list(result.scalars())
+
+
+async def count_checkins(
+    session: AsyncSession, subscriber_id: int, *, since: date | None = None
+) -> int:
+    query = select(func.count()).select_from(CheckIn).where(CheckIn.subscriber_id == subscriber_id)
+    if since is not None:
+        query = query.where(CheckIn.local_date >= since)
+    return int((await session.execute(query)).scalar_one())
+
+
+def note_by_message(chat_id: int, message_id: int) -> Select[Note]:
+    return select(Note).where(Note.chat_id == chat_id, Note.message_id == message_id)

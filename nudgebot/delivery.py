@@ -1,0 +1,306 @@
+"""The delivery engine: claim due tips, send them under a rate limit, record every outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+
+from nudgebot.clock import Clock
+from nudgebot.content import Content
+from nudgebot.db import ledger
+from nudgebot.db.ledger import ClaimCounts, Job, Outcome
+from nudgebot.db.models import DeliveryStatus, SubscriberStatus
+from nudgebot.domain.replies import Outcome as CheckinOutcome
+from nudgebot.transport import is_surely_not_sent
+
+log = logging.getLogger(__name__)
+
+CALLBACK_PREFIX = "ci"
+
+
+def checkin_callback(delivery_id: int, outcome: CheckinOutcome) -> str:
+    """Callback data of a tip button: short, and it names the delivery it belongs to."""
+    return f"{CALLBACK_PREFIX}:{delivery_id}:{outcome.value}"
+
+
+def tip_keyboard(content: Content, delivery_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    content.text("button_done"),
+                    callback_data=checkin_callback(delivery_id, CheckinOutcome.DONE),
+                ),
+                InlineKeyboardButton(
+                    content.text("button_not_today"),
+                    callback_data=checkin_callback(delivery_id, CheckinOutcome.SKIPPED),
+                ),
+            ]
+        ]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EngineOptions:
+    batch_size: int = 200
+    concurrency: int = 64
+    catch_up: timedelta = timedelta(hours=3)
+    # Longer than any single send can take (timeouts and rate-limit waits included).
+    lease: timedelta = timedelta(minutes=10)
+    retry_base: timedelta = timedelta(seconds=15)
+    retry_max: timedelta = timedelta(minutes=10)
+    paid_broadcast: bool = False
+    record_attempts: int = 5
+
+
+@dataclass
+class TickReport:
+    """What one drain of the due queue did; printed by `nudgebot deliver --once`."""
+
+    claimed: int = 0
+    sent: int = 0
+    retry: int = 0
+    unknown: int = 0
+    expired: int = 0
+    failed: int = 0
+    blocked: int = 0
+    gone: int = 0
+    stale_unknown: int = 0
+    batches: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, outcomes: Sequence[Outcome]) -> None:
+        for outcome in outcomes:
+            if outcome.status == DeliveryStatus.SENT:
+                self.sent += 1
+            elif outcome.status == DeliveryStatus.RETRY:
+                self.retry += 1
+            elif outcome.status == DeliveryStatus.UNKNOWN:
+                self.unknown += 1
+            elif outcome.subscriber_status == SubscriberStatus.BLOCKED:
+                self.blocked += 1
+            elif outcome.subscriber_status == SubscriberStatus.GONE:
+                self.gone += 1
+            else:
+                self.failed += 1
+
+    def summary(self) -> str:
+        return (
+            f"claimed {self.claimed}, sent {self.sent}, retry later {self.retry}, "
+            f"unknown {self.unknown + self.stale_unknown}, expired {self.expired}, "
+            f"blocked {self.blocked}, gone {self.gone}, failed {self.failed}"
+        )
+
+
+class DeliveryEngine:
+    """One clock for all subscribers: each tick drains everything that is due, in batches."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        bot: Bot,
+        content: Content,
+        clock: Clock,
+        options: EngineOptions | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._bot = bot
+        self._content = content
+        self._clock = clock
+        self._options = options or EngineOptions()
+        self._replica = uuid.uuid4().hex
+        self._limit = asyncio.Semaphore(self._options.concurrency)
+        self._draining: asyncio.Task[TickReport] | None = None
+        self._again = False
+        self._stopping = False
+
+    async def kick(self) -> None:
+        """Start draining, or ask the running drain to look again: never skipped, never doubled."""
+        if self._draining is not None and not self._draining.done():
+            self._again = True
+            return
+        self._draining = asyncio.create_task(self._drain_until_quiet())
+
+    async def wait_idle(self) -> None:
+        if self._draining is not None:
+            await asyncio.shield(self._draining)
+
+    async def stop(self, deadline: float = 30.0) -> None:
+        """Take no new batch; let the one in flight finish and be recorded, within a deadline."""
+        self._stopping = True
+        if self._draining is None or self._draining.done():
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(self._draining), deadline)
+        except TimeoutError:
+            # Claims left behind turn 'unknown' when their lease runs out: never resent.
+            self._draining.cancel()
+
+    async def _drain_until_quiet(self) -> TickReport:
+        report = TickReport()
+        while True:
+            self._again = False
+            try:
+                report = await self.tick()
+            except (SQLAlchemyError, OSError) as error:
+                # Nothing was sent without a committed claim; the next tick tries again.
+                log.warning("tick failed, will retry on the next tick: %s", type(error).__name__)
+            if not self._again or self._stopping:
+                return report
+
+    async def tick(self) -> TickReport:
+        """Deliver everything due now; returns what happened."""
+        report = TickReport()
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            report.stale_unknown = await ledger.mark_stale_claims_unknown(
+                session, now, self._options.lease
+            )
+        while not self._stopping:
+            counts = ClaimCounts()
+            jobs = await self._claim(counts)
+            report.expired += counts.expired
+            if not jobs:
+                if counts.expired:
+                    continue
+                break
+            report.batches += 1
+            report.claimed += len(jobs)
+            outcomes = await asyncio.gather(*(self._send(job) for job in jobs))
+            await self._record(outcomes)
+            report.add(outcomes)
+        if report.claimed or report.expired or report.stale_unknown:
+            log.info("tick: %s", report.summary())
+        return report
+
+    async def _claim(self, counts: ClaimCounts) -> list[Job]:
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            jobs = await ledger.claim_retries(
+                session,
+                now,
+                limit=self._options.batch_size,
+                catch_up=self._options.catch_up,
+                claimed_by=self._replica,
+                counts=counts,
+            )
+            room = self._options.batch_size - len(jobs)
+            if room > 0:
+                jobs += await ledger.claim_due(
+                    session,
+                    now,
+                    limit=room,
+                    tip_order=self._content.tip_ids,
+                    catch_up=self._options.catch_up,
+                    claimed_by=self._replica,
+                    counts=counts,
+                )
+        return jobs
+
+    async def _record(self, outcomes: Sequence[Outcome]) -> None:
+        delay = 0.2
+        for attempt in range(1, self._options.record_attempts + 1):
+            try:
+                async with self._sessions.begin() as session:
+                    await ledger.record_outcomes(session, outcomes, self._clock.now())
+                return
+            except SQLAlchemyError as error:
+                if attempt == self._options.record_attempts:
+                    # The claims stay 'claimed' and turn 'unknown' when their lease runs out.
+                    log.error("could not record %d outcomes: %s", len(outcomes), error)
+                    raise
+                await asyncio.sleep(delay)
+                delay *= 2
+
+    async def _send(self, job: Job) -> Outcome:
+        async with self._limit:
+            return await self._send_to(job, job.chat_id)
+
+    async def _send_to(self, job: Job, chat_id: int, *, migrated: bool = False) -> Outcome:
+        tip = self._content.tip(job.tip_id)
+        try:
+            message = await self._bot.send_message(
+                chat_id=chat_id,
+                text=self._content.render_tip(tip),
+                parse_mode=ParseMode.HTML,
+                reply_markup=tip_keyboard(self._content, job.delivery_id),
+                allow_paid_broadcast=True if self._options.paid_broadcast else None,
+            )
+        except Forbidden as error:
+            return Outcome(
+                job,
+                DeliveryStatus.FAILED,
+                error=error.message,
+                subscriber_status=SubscriberStatus.BLOCKED,
+            )
+        except ChatMigrated as error:
+            if migrated:
+                return Outcome(job, DeliveryStatus.FAILED, error="chat migrated twice")
+            outcome = await self._send_to(job, error.new_chat_id, migrated=True)
+            return _with_new_chat(outcome, error.new_chat_id)
+        except RetryAfter as error:
+            return self._retry(job, error, after=_seconds(error.retry_after))
+        except BadRequest as error:
+            # BadRequest subclasses NetworkError in PTB, so it must be caught first.
+            if "chat not found" in error.message.lower():
+                return Outcome(
+                    job,
+                    DeliveryStatus.FAILED,
+                    error=error.message,
+                    subscriber_status=SubscriberStatus.GONE,
+                )
+            log.error("tip %s was refused by Telegram: %s", job.tip_id, error.message)
+            return Outcome(job, DeliveryStatus.FAILED, error=error.message)
+        except (TimedOut, NetworkError) as error:
+            if is_surely_not_sent(error):
+                return self._retry(job, error)
+            return Outcome(job, DeliveryStatus.UNKNOWN, error=f"maybe sent: {error.message}")
+        except TelegramError as error:
+            return Outcome(job, DeliveryStatus.FAILED, error=error.message)
+        return Outcome(job, DeliveryStatus.SENT, message_id=message.message_id)
+
+    def _retry(self, job: Job, error: TelegramError, *, after: timedelta | None = None) -> Outcome:
+        if after is None:
+            backoff = self._options.retry_base * (2 ** min(job.attempts - 1, 10))
+            after = min(backoff, self._options.retry_max) * random.uniform(0.8, 1.2)
+        return Outcome(
+            job,
+            DeliveryStatus.RETRY,
+            error=error.message,
+            retry_at=self._clock.now() + after,
+        )
+
+
+def _with_new_chat(outcome: Outcome, new_chat_id: int) -> Outcome:
+    return Outcome(
+        outcome.job,
+        outcome.status,
+        message_id=outcome.message_id,
+        error=outcome.error,
+        retry_at=outcome.retry_at,
+        subscriber_status=outcome.subscriber_status,
+        new_chat_id=new_chat_id,
+    )
+
+
+def _seconds(value: int | timedelta) -> timedelta:
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)

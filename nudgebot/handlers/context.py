@@ -1,0 +1,84 @@
+"""The typed context handlers receive: services reachable without casts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import CallbackContext, ExtBot
+
+from nudgebot.clock import Clock
+from nudgebot.config import Settings
+from nudgebot.content import Content
+from nudgebot.delivery import DeliveryEngine
+from nudgebot.services.checkins import CheckinService
+from nudgebot.services.progress import ProgressService
+from nudgebot.services.subscriptions import SubscriptionService
+from nudgebot.services.tips import TipService
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Everything the handlers may call; built once per Application from Settings."""
+
+    content: Content
+    clock: Clock
+    subscriptions: SubscriptionService
+    checkins: CheckinService
+    progress: ProgressService
+    tips: TipService
+    admin_ids: frozenset[int]
+
+
+class BotData:
+    """Application-wide data; PTB creates it empty, build_application fills it."""
+
+    services: Services
+    runtime: Runtime
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """What the Application owns beyond PTB's own objects; closed in post_shutdown."""
+
+    settings: Settings
+    database: AsyncEngine
+    engine: DeliveryEngine
+    migrate: bool
+
+
+class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]):
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+    @property
+    def content(self) -> Content:
+        return self.bot_data.services.content
+
+
+async def reply(
+    update: Update,
+    text: str,
+    *,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Answer in the chat the update came from, as HTML."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+
+def chat_id_of(update: Update) -> int:
+    chat = update.effective_chat
+    if chat is None:  # every handler here is registered for chat updates only
+        raise ValueError("update without a chat")
+    return chat.id
+
+
+def command_argument(context: BotContext) -> str:
+    return " ".join(context.args or []).strip()

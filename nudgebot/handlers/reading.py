@@ -1,0 +1,55 @@
+"""Things to read on demand: /tip, /tips, /faq and the FAQ buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
+from nudgebot.handlers.keyboards import FAQ_PREFIX, faq_keyboard
+
+
+async def tip(update: Update, context: BotContext) -> None:
+    content = context.content
+    text = command_argument(context)
+    if text:
+        chosen = content.tip_by_number(int(text)) if text.isdigit() else None
+        if chosen is None:
+            await reply(update, content.text("tip_number_invalid", text=text))
+            return
+    else:
+        chosen = await context.services.tips.current_tip(chat_id_of(update))
+    await reply(update, content.render_tip(chosen, footer_key="tip_on_demand_note"))
+
+
+async def tips(update: Update, context: BotContext) -> None:
+    await reply(update, context.content.render_tips_list())
+
+
+async def faq(update: Update, context: BotContext) -> None:
+    content = context.content
+    text = command_argument(context)
+    if not text:
+        await reply(update, content.text("faq_intro"), keyboard=faq_keyboard(content.faqs))
+        return
+    chosen = content.faq(int(text)) if text.isdigit() else None
+    if chosen is None:
+        await reply(update, content.text("faq_number_invalid", text=text))
+        return
+    await reply(update, content.render_faq(chosen))
+
+
+async def faq_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    await query.answer()
+    number = query.data.removeprefix(FAQ_PREFIX)
+    chosen = context.content.faq(int(number)) if number.isdigit() else None
+    if chosen is not None:
+        await reply(update, context.content.render_faq(chosen))
+
+
+async def answer_faq_number(update: Update, context: BotContext, number: int) -> None:
+    chosen = context.content.faq(number)
+    if chosen is not None:
+        await reply(update, context.content.render_faq(chosen))
