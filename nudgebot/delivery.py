@@ -30,6 +30,7 @@ from nudgebot.db import ledger
 from nudgebot.db.ledger import ClaimCounts, Job, Outcome
 from nudgebot.db.models import DeliveryStatus, SubscriberStatus
 from nudgebot.domain.replies import Outcome as CheckinOutcome
+from nudgebot.ratelimit import retry_after_seconds
 from nudgebot.transport import is_surely_not_sent
 
 log = logging.getLogger(__name__)
@@ -258,7 +259,7 @@ class DeliveryEngine:
             outcome = await self._send_to(job, error.new_chat_id, migrated=True)
             return _with_new_chat(outcome, error.new_chat_id)
         except RetryAfter as error:
-            return self._retry(job, error, after=_seconds(error.retry_after))
+            return self._retry(job, error, after=timedelta(seconds=retry_after_seconds(error)))
         except BadRequest as error:
             # BadRequest subclasses NetworkError in PTB, so it must be caught first.
             if "chat not found" in error.message.lower():
@@ -300,7 +301,3 @@ def _with_new_chat(outcome: Outcome, new_chat_id: int) -> Outcome:
         subscriber_status=outcome.subscriber_status,
         new_chat_id=new_chat_id,
     )
-
-
-def _seconds(value: int | timedelta) -> timedelta:
-    return value if isinstance(value, timedelta) else timedelta(seconds=value)

@@ -1,0 +1,49 @@
+"""Reading a free-text check-in as done or skipped."""
+
+import re
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    """What a check-in says about the day's tip."""
+
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+# Phrases that contain a negative word but mean nothing negative about the habit.
+_HARMLESS = re.compile(
+    r"\b(?:no (?:problem|problems|prob|worries|worry|doubt|sweat|issue|issues)|not bad"
+    r"|never better|no excuses?|can(?:no|')?t complain|couldn(?:')?t be better)\b"
+)
+# A negation of skipping is a success: "didn't skip it", "never missed".
+_DOUBLE_NEGATIVE = re.compile(
+    r"\b(?:didn(?:')?t|did not|haven(?:')?t|have not|never|not|wasn(?:')?t)\s+"
+    r"(?:skip|skipped|skipping|miss|missed|missing|forget|forgot|forgotten|fail|failed)\b"
+)
+_STARTS_NEGATIVE = re.compile(
+    r"^(?:no|nope|nah|nay|negative|not really|not today|not yet|nothing today)\b"
+    r"|^(?:none|nothing)$|^(?:❌|👎)"
+)
+_NEGATIVE = re.compile(
+    r"\b(?:not today|not yet|not this time|didn(?:')?t|did not|haven(?:')?t|have not"
+    r"|couldn(?:')?t|could not|can(?:')?t|cannot|wasn(?:')?t able|unable|skip|skipped|skipping"
+    r"|missed|miss(?:ed)? it|forgot|forgotten|forget it|no time|failed|too busy|gave up)\b"
+)
+_POSITIVE = re.compile(r"\b(?:done|did it|yes|yep|yeah|completed|finished|managed)\b")
+
+
+def _normalise(text: str) -> str:
+    lowered = text.casefold().replace("’", "'").replace("`", "'")
+    return " ".join(lowered.split())
+
+
+def classify_reply(text: str) -> Outcome:
+    """Return SKIPPED when the reply says the habit did not happen, DONE otherwise."""
+    cleaned = _HARMLESS.sub(" ", _normalise(text))
+    cleaned = _DOUBLE_NEGATIVE.sub(" done ", cleaned).strip(" ,.!;:-")
+    if _STARTS_NEGATIVE.search(cleaned):
+        return Outcome.SKIPPED
+    if _NEGATIVE.search(cleaned) and not _POSITIVE.search(cleaned):
+        return Outcome.SKIPPED
+    return Outcome.DONE

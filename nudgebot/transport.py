@@ -1,0 +1,247 @@
+"""PTB request class on aiohttp that tells a request surely not sent from one maybe sent."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Final
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.request import BaseRequest, RequestData
+
+__all__ = [
+    "AiohttpRequest",
+    "ConnectTimedOut",
+    "ConnectionLost",
+    "PoolTimedOut",
+    "SendNotStarted",
+    "is_surely_not_sent",
+]
+
+POOL_TIMEOUT_MESSAGE: Final = (
+    "Pool timeout: All connections in the connection pool are occupied. "
+    "Request was *not* sent to Telegram. Consider adjusting the connection "
+    "pool size or the pool timeout."
+)
+_CONNECT_TIMEOUT_MESSAGE: Final = (
+    "Connect timeout: no connection to Telegram could be opened. Request was *not* sent."
+)
+# Bot tokens look like 123456789:AA...; the URL path carries one, so it must never leak.
+_TOKEN_PATTERN: Final = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+_REDACTED: Final = "<redacted>"
+_Headers = dict[str, str] | None
+_FORM_HEADERS: Final = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+# Named like PTB's own errors (TimedOut, RetryAfter), which drop the Error suffix.
+class SendNotStarted(NetworkError):  # noqa: N818
+    """No byte of the request left this process: retrying cannot double-send."""
+
+    __slots__ = ()
+
+
+class PoolTimedOut(TimedOut, SendNotStarted):
+    """Waited longer than pool_timeout for a free connection; the request was not sent."""
+
+    __slots__ = ()
+
+
+class ConnectTimedOut(TimedOut, SendNotStarted):
+    """Opening the connection took longer than connect_timeout; the request was not sent."""
+
+    __slots__ = ()
+
+
+class ConnectionLost(NetworkError):  # noqa: N818
+    """The connection failed after the request may have reached Telegram."""
+
+    __slots__ = ()
+
+
+class AiohttpRequest(BaseRequest):
+    """A `telegram.request.BaseRequest` on aiohttp with the semantics of PTB's HTTPXRequest.
+
+    At most `connection_pool_size` requests are in flight; a request that waits longer than
+    `pool_timeout` for its turn fails with `PoolTimedOut` and is never sent. aiohttp has no
+    per-write timeout, so the write timeout bounds the whole request instead: a request never
+    takes longer than connect + write + read timeouts together (when all three are finite).
+    """
+
+    __slots__ = (
+        "_connect_timeout",
+        "_media_write_timeout",
+        "_pool_size",
+        "_pool_timeout",
+        "_read_timeout",
+        "_session",
+        "_slots",
+        "_write_timeout",
+    )
+
+    def __init__(
+        self,
+        connection_pool_size: int = 64,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
+        if connection_pool_size < 1:
+            raise ValueError("connection_pool_size must be at least 1")
+        self._pool_size = connection_pool_size
+        self._read_timeout = read_timeout
+        self._write_timeout = write_timeout
+        self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
+        self._media_write_timeout = media_write_timeout
+        self._session: aiohttp.ClientSession | None = None
+        self._slots: asyncio.Semaphore | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        """The default read timeout in seconds, as passed to the constructor."""
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        """Open the aiohttp session on the running loop (no-op if already open)."""
+        if self._session is not None and not self._session.closed:
+            return
+        # Our own semaphore, not the connector's limit, decides who waits: aiohttp cannot tell
+        # waiting for the pool from connecting, and only the former is surely harmless.
+        self._slots = asyncio.Semaphore(self._pool_size)
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self._pool_size),
+            headers={"User-Agent": self.USER_AGENT},
+        )
+
+    async def shutdown(self) -> None:
+        """Close the aiohttp session (no-op if already closed)."""
+        if self._session is None or self._session.closed:
+            return
+        await self._session.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """See `telegram.request.BaseRequest.do_request`."""
+        session, slots = self._session, self._slots
+        if session is None or slots is None or session.closed:
+            raise SendNotStarted("This AiohttpRequest is not initialized!")
+        has_files = request_data is not None and request_data.contains_files
+        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
+        connect = (
+            self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
+        )
+        pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        if isinstance(write_timeout, DefaultValue):
+            write = self._media_write_timeout if has_files else self._write_timeout
+        else:
+            write = write_timeout
+        total = None
+        if connect is not None and write is not None and read is not None:
+            total = connect + write + read
+        timeout = aiohttp.ClientTimeout(
+            total=total, connect=connect, sock_connect=connect, sock_read=read
+        )
+        await _acquire(slots, pool)
+        try:
+            data, headers = _body(request_data)
+            async with session.request(
+                method, url, data=data, headers=headers, timeout=timeout
+            ) as response:
+                return response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError as err:
+            raise ConnectTimedOut(_CONNECT_TIMEOUT_MESSAGE) from _safe_cause(err, url)
+        except aiohttp.ClientConnectorError as err:
+            raise SendNotStarted(_describe(err, url)) from _safe_cause(err, url)
+        except aiohttp.InvalidURL as err:
+            raise SendNotStarted(_describe(err, url)) from _safe_cause(err, url)
+        except TimeoutError as err:
+            # sock_read or the total bound: the request went out, Telegram may have acted on it.
+            raise TimedOut from _safe_cause(err, url)
+        except aiohttp.ClientError as err:
+            raise ConnectionLost(_describe(err, url)) from _safe_cause(err, url)
+        finally:
+            slots.release()
+
+
+def is_surely_not_sent(exc: BaseException) -> bool:
+    """True when `exc` proves Telegram did not deliver the message, so a retry cannot double it.
+
+    True: `SendNotStarted` (pool timeout, connect timeout, connect errors), `RetryAfter` (429),
+    Telegram's refusals (`BadRequest`, `Forbidden`, `InvalidToken`, `Conflict`, `ChatMigrated`)
+    and a plain `NetworkError` that PTB raised for any other error status (5xx, 502, ...).
+    False: read or total `TimedOut`, `ConnectionLost`, anything else: the request may have
+    gone out and been acted on.
+    """
+    if isinstance(exc, SendNotStarted | RetryAfter):
+        return True
+    if isinstance(exc, TimedOut):
+        return False
+    if isinstance(exc, BadRequest | Forbidden | InvalidToken | Conflict | ChatMigrated):
+        return True
+    # PTB raises exactly NetworkError, with no cause (or the body's parse error), when
+    # Telegram answered with an error status; transport failures carry their own cause.
+    return type(exc) is NetworkError and (
+        exc.__cause__ is None or isinstance(exc.__cause__, TelegramError)
+    )
+
+
+async def _acquire(slots: asyncio.Semaphore, pool_timeout: float | None) -> None:
+    if not slots.locked() or pool_timeout is None:
+        await slots.acquire()
+        return
+    try:
+        async with asyncio.timeout(pool_timeout):
+            await slots.acquire()
+    except TimeoutError:
+        raise PoolTimedOut(POOL_TIMEOUT_MESSAGE) from None
+
+
+def _body(request_data: RequestData | None) -> tuple[aiohttp.FormData | bytes | None, _Headers]:
+    if request_data is None:
+        return None, None
+    if not request_data.contains_files:
+        # Encoding the form ourselves is cheaper than aiohttp's FormData on the hot path.
+        return request_data.url_encoded_parameters().encode(), _FORM_HEADERS
+    form = aiohttp.FormData(request_data.json_parameters)
+    for name, (filename, content, mime_type) in request_data.multipart_data.items():
+        form.add_field(name, content, filename=filename, content_type=mime_type)
+    return form, None
+
+
+def _redact(text: str, url: str) -> str:
+    return _TOKEN_PATTERN.sub(_REDACTED, text.replace(url, _REDACTED))
+
+
+def _describe(err: BaseException, url: str) -> str:
+    return _redact(f"aiohttp.{type(err).__name__}: {err}", url)
+
+
+def _safe_cause(err: BaseException, url: str) -> BaseException | None:
+    """Chain `err` only if its text holds no URL or token; tracebacks print the cause."""
+    for text in (str(err), repr(err)):
+        if _redact(text, url) != text:
+            return None
+    return err
