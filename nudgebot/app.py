@@ -46,6 +46,7 @@ def build_application(
     clock: Clock | None = None,
     content: Content | None = None,
     migrate: bool = True,
+    send_timeout: float = 5.0,
 ) -> NudgeApp:
     """Everything wired, nothing started: no I/O happens until the Application initializes."""
     clock = clock or SystemClock()
@@ -59,7 +60,15 @@ def build_application(
         .token(settings.token)
         .base_url(settings.telegram_api_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .request(AiohttpRequest(connection_pool_size=settings.send_concurrency))
+        .request(
+            AiohttpRequest(
+                connection_pool_size=settings.send_concurrency,
+                read_timeout=send_timeout,
+                # Sends wait for the rate limiter before they take a connection, so a queue
+                # for the pool means too much concurrency, not a slow Telegram.
+                pool_timeout=None,
+            )
+        )
         .get_updates_request(AiohttpRequest(connection_pool_size=2, read_timeout=10.0))
         .rate_limiter(
             SendRateLimiter(overall_per_second=settings.send_rate, paid_per_second=paid_rate)

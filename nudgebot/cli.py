@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from nudgebot.config import Settings, SettingsError, load_settings
-from nudgebot.content import ContentError, check_content
+from nudgebot.content import DEFAULT_CONTENT_DIR, ContentError, check_content
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -39,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # PTB 22 warns unless it may report retry_after as a timedelta; nudgebot reads that form.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = _parser().parse_args(argv)
     if args.command == "content":
         return _content_check()
@@ -66,12 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _content_check() -> int:
-    try:
-        settings_dir = load_settings().content_dir
-    except SettingsError:
-        from nudgebot.content import DEFAULT_CONTENT_DIR
-
-        settings_dir = DEFAULT_CONTENT_DIR
+    # Editors check content without a bot token, so only this one setting is read.
+    settings_dir = Path(os.environ.get("NUDGEBOT_CONTENT_DIR") or DEFAULT_CONTENT_DIR)
     problems = check_content(settings_dir)
     for problem in problems:
         print(problem, file=sys.stderr)

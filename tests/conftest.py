@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+
+# Opt in to PTB's timedelta retry_after now, as nudgebot's CLI does; the old int form warns.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path

@@ -1,0 +1,142 @@
+"""The operator's commands, run as real processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from nudgebot.content import DEFAULT_CONTENT_DIR
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NUDGEBOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "nudgebot", *args],
+        env={**base, **(env or {})},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_missing_token_is_one_clear_line_and_exit_code_2(tmp_path: Path) -> None:
+    result = run("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("NUDGEBOT_ADMIN_IDS", "12345,abc"),
+        ("NUDGEBOT_DEFAULT_SEND_TIME", "25:00"),
+        ("NUDGEBOT_DEFAULT_TIMEZONE", "Mars/Olympus"),
+        ("NUDGEBOT_TICK_SECONDS", "soon"),
+        ("NUDGEBOT_DATABASE_URL", "mysql://x"),
+    ],
+)
+def test_a_malformed_setting_names_the_variable_and_exits_2(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    result = run(
+        "db", "upgrade", env={"TELEGRAM_BOT_TOKEN": "123456:ABCdef", variable: value}, cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert variable in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "ABCdef" not in result.stderr
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    result = run(
+        "db",
+        "upgrade",
+        env={
+            "TELEGRAM_BOT_TOKEN": "123456:ABCdef",
+            "NUDGEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "x.db").exists()
+
+
+def test_content_check_passes_on_the_shipped_content() -> None:
+    result = run("content", "check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_content_check_names_file_tip_and_reason_on_a_problem(tmp_path: Path) -> None:
+    broken = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, broken)
+    tips = broken / "tips.yaml"
+    tips.write_text(tips.read_text().replace("id: sleep", "id: fiber", 1))
+    result = run("content", "check", env={"NUDGEBOT_CONTENT_DIR": str(broken)})
+    assert result.returncode == 1
+    assert "tips.yaml" in result.stderr
+    assert "fiber" in result.stderr
+
+
+def test_python_dash_m_and_the_console_script_are_the_same_program() -> None:
+    script = shutil.which("nudgebot")
+    assert script is not None
+    result = subprocess.run([script, "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "deliver" in result.stdout
+
+
+async def test_deliver_once_sends_what_is_due_and_prints_it(tmp_path: Path) -> None:
+    from datetime import time
+
+    from nudgebot.clock import ManualClock
+    from nudgebot.db.engine import create_engine, create_session_factory
+    from nudgebot.db.migrate import upgrade_to_head
+    from nudgebot.services.subscriptions import SubscriptionService
+    from tests.fakebotapi import FakeBotApi
+
+    url = f"sqlite+aiosqlite:///{tmp_path}/bot.db"
+    engine = create_engine(url)
+    await upgrade_to_head(engine)
+    past = ManualClock(datetime(2020, 1, 1, 0, 0, tzinfo=UTC))
+    service = SubscriptionService(
+        create_session_factory(engine), past, default_timezone="UTC", default_send_time=time(0, 1)
+    )
+    for chat in (1, 2, 3):
+        await service.start(chat, user_id=chat, language_code="en")
+    await engine.dispose()
+    async with FakeBotApi() as fake:
+        for chat in (1, 2, 3):
+            fake.user(chat)
+        env = {
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "NUDGEBOT_DATABASE_URL": url,
+            "NUDGEBOT_TELEGRAM_API_URL": fake.base_url,
+            "NUDGEBOT_CATCH_UP_HOURS": "23",
+        }
+        import asyncio
+
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "nudgebot",
+            "deliver",
+            "--once",
+            env={**{k: v for k, v in os.environ.items() if not k.startswith("NUDGEBOT_")}, **env},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+        assert process.returncode == 0, stderr.decode()
+        assert "expired 3" in stdout.decode()  # their 2020 tips are far beyond the window
+        assert fake.token not in stderr.decode()
