@@ -1,0 +1,287 @@
+"""End-to-end delivery benchmark: the real engine against the fake Bot API in its own process."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Awaitable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.ext import ExtBot
+from telegram.request import BaseRequest, HTTPXRequest
+
+from nudgebot.clock import SystemClock
+from nudgebot.content import load_content
+from nudgebot.db.engine import create_engine, create_session_factory
+from nudgebot.db.migrate import upgrade_to_head
+from nudgebot.db.models import Delivery, Subscriber, SubscriberStatus
+from nudgebot.delivery import DeliveryEngine, EngineOptions, tip_keyboard
+from nudgebot.ratelimit import SendRateLimiter
+from nudgebot.transport import AiohttpRequest
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456:TEST-token-abcdef"
+POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+SEED_CHUNK = 50_000
+RAW_CAP = 5_000
+FIRST_CHAT_ID = 1_000_000
+
+T = TypeVar("T")
+
+
+def command_line() -> str:
+    return shlex.join([Path(sys.executable).name, *sys.argv])
+
+
+def rss_mib() -> float:
+    # ru_maxrss is in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def proc_cpu_seconds(pid: int) -> float:
+    """User + system CPU of another process, read from /proc (Linux only)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+async def fresh_database(
+    kind: str, directory: Path, postgres_url: str = POSTGRES_URL
+) -> AsyncEngine:
+    """An empty, migrated database: a new SQLite file, or a wiped PostgreSQL schema."""
+    if kind == "sqlite":
+        engine = create_engine(f"sqlite+aiosqlite:///{directory / 'bench.sqlite3'}")
+    else:
+        engine = create_engine(postgres_url)
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+    await upgrade_to_head(engine)
+    return engine
+
+
+async def seed_subscribers(engine: AsyncEngine, count: int, due_at: datetime) -> float:
+    """Insert `count` active subscribers due at `due_at` in one transaction; returns seconds."""
+    started = time.perf_counter()
+    local_date = due_at.date()
+    async with engine.begin() as connection:
+        for first in range(0, count, SEED_CHUNK):
+            rows: list[dict[str, Any]] = [
+                {
+                    "chat_id": FIRST_CHAT_ID + i,
+                    "user_id": FIRST_CHAT_ID + i,
+                    "language_code": "en",
+                    "status": SubscriberStatus.ACTIVE.value,
+                    "timezone": "UTC",
+                    "send_time": due_at.strftime("%H:%M"),
+                    "next_due_at": due_at,
+                    "next_local_date": local_date,
+                    "cycle_seen": "",
+                    "created_at": due_at,
+                    "updated_at": due_at,
+                }
+                for i in range(first, min(first + SEED_CHUNK, count))
+            ]
+            await connection.execute(insert(Subscriber), rows)
+    return time.perf_counter() - started
+
+
+class FakeServer:
+    """`python -m tests.fakebotapi` as a child process."""
+
+    def __init__(self, latency_ms: float) -> None:
+        self._process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.fakebotapi",
+                "--port",
+                "0",
+                "--latency-ms",
+                f"{latency_ms}",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout is not None
+        self.base_url = self._process.stdout.readline().strip()
+        if not self.base_url:
+            raise RuntimeError("the fake Bot API did not start")
+        self.pid = self._process.pid
+
+    def stats(self) -> Any:
+        root = self.base_url.removesuffix("/bot")
+        with urllib.request.urlopen(f"{root}/_fake/stats", timeout=10) as response:
+            return json.load(response)
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=10)
+
+
+async def count_deliveries(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return (await connection.execute(select(func.count()).select_from(Delivery))).scalar_one()
+
+
+async def run_engine(
+    args: argparse.Namespace, engine: AsyncEngine, base_url: str
+) -> tuple[float, float, int]:
+    """Ticks until every subscriber has a delivery row; returns (seconds, cpu seconds, ticks)."""
+    request = AiohttpRequest(connection_pool_size=args.concurrency, pool_timeout=None)
+    bot: Bot
+    if args.rate_limiter == "send":
+        limiter = SendRateLimiter(overall_per_second=100_000, burst=args.concurrency, chat_burst=3)
+        bot = ExtBot(TOKEN, base_url=base_url, request=request, rate_limiter=limiter)
+    else:
+        bot = Bot(TOKEN, base_url=base_url, request=request)
+    options = EngineOptions(concurrency=args.concurrency, batch_size=args.batch_size)
+    async with bot:
+        delivery = DeliveryEngine(
+            create_session_factory(engine), bot, load_content(), SystemClock(), options
+        )
+        ticks = 0
+        cpu = time.process_time()
+        started = time.perf_counter()
+        while True:
+            report = await delivery.tick()
+            ticks += 1
+            if report.claimed == 0 and await count_deliveries(engine) >= args.subscribers:
+                break
+            if ticks > 10_000:
+                raise RuntimeError("the engine stopped making progress")
+        return time.perf_counter() - started, time.process_time() - cpu, ticks
+
+
+async def run_raw(
+    request: BaseRequest, base_url: str, messages: int, in_flight: int
+) -> tuple[float, float]:
+    """Bare send_message with `in_flight` workers; returns (messages/s, cpu seconds/message)."""
+    content = load_content()
+    tip = content.tip(content.tip_ids[0])
+    body = content.render_tip(tip)
+    keyboard = tip_keyboard(content, 1)
+    async with Bot(TOKEN, base_url=base_url, request=request) as bot:
+        counter = iter(range(messages))
+
+        async def worker() -> None:
+            for i in counter:
+                await bot.send_message(
+                    chat_id=FIRST_CHAT_ID + i,
+                    text=body,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard,
+                )
+
+        cpu = time.process_time()
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(in_flight)))
+        elapsed = time.perf_counter() - started
+        return messages / elapsed, (time.process_time() - cpu) / messages
+
+
+async def timed_fake_cpu(fake: FakeServer, step: Awaitable[T]) -> tuple[T, float]:
+    before = proc_cpu_seconds(fake.pid)
+    result = await step
+    return result, proc_cpu_seconds(fake.pid) - before
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    print(f"$ {command_line()}")
+    limiter = (
+        "ExtBot + SendRateLimiter(overall 100000/s, burst=C, chat_burst=3)"
+        if args.rate_limiter == "send"
+        else "plain Bot, no rate limiter (raw engine ceiling)"
+    )
+    print(
+        f"subscribers={args.subscribers} latency={args.latency_ms}ms database={args.database} "
+        f"concurrency={args.concurrency} batch_size={args.batch_size}"
+    )
+    print(f"bot: {limiter}; transport AiohttpRequest(pool={args.concurrency}, pool_timeout=None)")
+    with tempfile.TemporaryDirectory() as directory:
+        engine = await fresh_database(args.database, Path(directory), args.postgres_url)
+        due = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
+        seeded = await seed_subscribers(engine, args.subscribers, due)
+        print(f"seeded {args.subscribers} due subscribers in {seeded:.2f} s")
+        fake = FakeServer(args.latency_ms)
+        try:
+            (elapsed, cpu, ticks), fake_cpu = await timed_fake_cpu(
+                fake, run_engine(args, engine, fake.base_url)
+            )
+            delivered = await count_deliveries(engine)
+            n = args.subscribers
+            engine_rate = n / elapsed
+            print(
+                f"engine: {n} nudges in {elapsed:.2f} s over {ticks} ticks = "
+                f"{engine_rate:.0f} nudges/s; {delivered} delivery rows"
+            )
+            print(
+                f"engine CPU: {cpu / n * 1e3:.3f} ms/nudge (this process, {cpu:.1f} s); "
+                f"fake Bot API {fake_cpu / n * 1e3:.3f} ms/nudge ({fake_cpu:.1f} s)"
+            )
+            await engine.dispose()
+            raw_n = min(n, RAW_CAP)
+            transports: list[tuple[str, BaseRequest]] = [
+                (
+                    "raw AiohttpRequest",
+                    AiohttpRequest(connection_pool_size=args.concurrency, pool_timeout=None),
+                ),
+                (
+                    "raw HTTPXRequest (PTB default)",
+                    HTTPXRequest(connection_pool_size=args.concurrency, pool_timeout=None),
+                ),
+            ]
+            for name, request in transports:
+                (rate, per_msg), raw_fake_cpu = await timed_fake_cpu(
+                    fake, run_raw(request, fake.base_url, raw_n, args.concurrency)
+                )
+                print(
+                    f"{name}: {raw_n} msgs, {rate:.0f} msgs/s, "
+                    f"{per_msg * 1e3:.3f} ms CPU/msg (fake {raw_fake_cpu / raw_n * 1e3:.3f}); "
+                    f"engine/raw = {engine_rate / rate:.2f}"
+                )
+            print(f"fake stats: {json.dumps(fake.stats(), sort_keys=True)}")
+        finally:
+            fake.stop()
+    print(f"peak RSS (this process): {rss_mib():.0f} MiB")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--subscribers", type=int, default=20_000)
+    parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--concurrency", type=int, default=256)
+    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument(
+        "--postgres-url",
+        default=POSTGRES_URL,
+        help="its public schema is dropped first; tests/conftest.py drops it too, so do not "
+        "run the test suite against the same database at the same time",
+    )
+    parser.add_argument("--rate-limiter", choices=("send", "none"), default="send")
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    asyncio.run(main_async(parse_args()))
+
+
+if __name__ == "__main__":
+    main()
