@@ -1,4 +1,4 @@
-"""`nudgebot run` as an operator starts it: a real process that migrates, polls, stops on signals."""
+"""`nudgebot run` as an operator starts it: a real process that migrates, polls and stops."""
 
 from __future__ import annotations
 
