@@ -7,7 +7,7 @@ import logging
 import random
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -87,7 +87,6 @@ class TickReport:
     gone: int = 0
     stale_unknown: int = 0
     batches: int = 0
-    errors: list[str] = field(default_factory=list)
 
     def add(self, outcomes: Sequence[Outcome]) -> None:
         for outcome in outcomes:
@@ -257,7 +256,7 @@ class DeliveryEngine:
             if migrated:
                 return Outcome(job, DeliveryStatus.FAILED, error="chat migrated twice")
             outcome = await self._send_to(job, error.new_chat_id, migrated=True)
-            return _with_new_chat(outcome, error.new_chat_id)
+            return replace(outcome, new_chat_id=error.new_chat_id)
         except RetryAfter as error:
             return self._retry(job, error, after=timedelta(seconds=retry_after_seconds(error)))
         except BadRequest as error:
@@ -289,15 +288,3 @@ class DeliveryEngine:
             error=error.message,
             retry_at=self._clock.now() + after,
         )
-
-
-def _with_new_chat(outcome: Outcome, new_chat_id: int) -> Outcome:
-    return Outcome(
-        outcome.job,
-        outcome.status,
-        message_id=outcome.message_id,
-        error=outcome.error,
-        retry_at=outcome.retry_at,
-        subscriber_status=outcome.subscriber_status,
-        new_chat_id=new_chat_id,
-    )

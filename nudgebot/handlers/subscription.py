@@ -62,11 +62,11 @@ async def apply_timezone_text(update: Update, context: BotContext, text: str) ->
 
 
 async def _set_zone(update: Update, context: BotContext, zone: str) -> None:
-    before = await context.services.subscriptions.get(chat_id_of(update))
     view = await context.services.subscriptions.set_timezone(chat_id_of(update), zone)
     local_time = context.services.clock.now().astimezone(ZoneInfo(zone)).strftime("%H:%M")
     await reply(update, context.content.text("timezone_set", zone=zone, local_time=local_time))
-    if before is not None and before.awaiting == "timezone":
+    # set_timezone moves a subscriber who was asked for a zone on to the time question.
+    if view.awaiting == "time":
         await reply(update, context.content.text("ask_time"), keyboard=time_keyboard())
     else:
         await _confirm_time(update, context, view)

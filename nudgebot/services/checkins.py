@@ -151,11 +151,6 @@ class CheckinService:
             note.edited_at = self._clock.now()
             return True
 
-    async def streaks(self, chat_id: int) -> Streaks:
-        async with self._sessions() as session:
-            subscriber = await _subscriber(session, chat_id)
-            return await _streaks(session, subscriber, self._clock.now())
-
 
 async def _subscriber(session: AsyncSession, chat_id: int) -> Subscriber:
     subscriber = await queries.get_subscriber(session, chat_id)

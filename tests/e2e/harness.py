@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from nudgebot.app import NudgeApp, build_application
 from nudgebot.clock import ManualClock
 from nudgebot.config import Settings
+from nudgebot.db.engine import create_session_factory
 from nudgebot.db.models import Subscriber
 from nudgebot.delivery import DeliveryEngine, TickReport
 from tests.fakebotapi import FakeBotApi, FakeUser
@@ -31,10 +33,8 @@ class Bot:
     def engine(self) -> DeliveryEngine:
         return self.app.bot_data.runtime.engine
 
-    @property
+    @cached_property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
-        from nudgebot.db.engine import create_session_factory
-
         return create_session_factory(self.app.bot_data.runtime.database)
 
     async def deliver_now(self) -> TickReport:
