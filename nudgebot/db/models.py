@@ -1,4 +1,4 @@
-"""The tables: subscribers, the delivery ledger, check-ins and the notes behind them."""
+"""The tables: subscribers, the delivery ledger, check-ins, notes, snoozes, focus and pauses."""
 
 from __future__ import annotations
 
@@ -55,6 +55,14 @@ class DeliveryStatus(StrEnum):
 
 class DeliveryKind(StrEnum):
     TIP = "tip"
+    REMINDER = "reminder"  # the one snoozed reminder of a local day
+
+
+class SnoozeStatus(StrEnum):
+    PENDING = "pending"  # waiting for remind_at
+    CLAIMED = "claimed"  # handed to the delivery ledger (which tracks the send itself)
+    CANCELLED = "cancelled"  # a check-in came first
+    EXPIRED = "expired"  # the local day or the catch-up window ended first
 
 
 class Subscriber(Base):
@@ -145,3 +153,61 @@ class Note(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NoteCheckIn(Base):
+    """The check-ins one free-text note logged, so Undo removes exactly those."""
+
+    __tablename__ = "note_checkins"
+
+    note_id: Mapped[int] = mapped_column(
+        ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True
+    )
+    checkin_id: Mapped[int] = mapped_column(
+        ForeignKey("checkins.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Snooze(Base):
+    """A later reminder of the day's tip; at most one per subscriber and local day."""
+
+    __tablename__ = "snoozes"
+    __table_args__ = (UniqueConstraint("subscriber_id", "local_date", name="uq_snoozes_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
+    # The tip delivery it reminds of: its buttons log that delivery's day.
+    delivery_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deliveries.id", ondelete="SET NULL")
+    )
+    local_date: Mapped[date] = mapped_column(Date)
+    tip_id: Mapped[str] = mapped_column(String(40))
+    # The reminder source's claim is one range scan on this index.
+    remind_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=SnoozeStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FocusHabit(Base):
+    """One of the (at most two) habits a subscriber practises daily, chosen with /focus."""
+
+    __tablename__ = "focus_habits"
+    __table_args__ = (UniqueConstraint("subscriber_id", "tip_id", name="uq_focus_habits_tip"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
+    tip_id: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Pause(Base):
+    """Local days a subscriber rested (/pause): neutral for streaks. end_date NULL: ongoing."""
+
+    __tablename__ = "pauses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)

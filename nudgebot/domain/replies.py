@@ -8,7 +8,12 @@ class Outcome(StrEnum):
     """What a check-in says about the day's tip."""
 
     DONE = "done"
+    PARTLY = "partly"  # some of it: keeps a streak alive, because a little still counts
     SKIPPED = "skipped"
+
+
+# Outcomes that count for a streak. A forgiving bot counts a partial effort as a day kept.
+STREAK_OUTCOMES: frozenset[str] = frozenset({Outcome.DONE, Outcome.PARTLY})
 
 
 # Phrases that contain a negative word but mean nothing negative about the habit.
