@@ -15,11 +15,15 @@ from nudgebot.content import Content, load_content
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.migrate import upgrade_to_head
 from nudgebot.delivery import DeliveryEngine, EngineOptions
+from nudgebot.domain.habit_match import HabitMatcher
 from nudgebot.handlers import register
 from nudgebot.handlers.context import BotContext, BotData, Runtime, Services
 from nudgebot.ratelimit import SendRateLimiter
+from nudgebot.reminders import ReminderSource
 from nudgebot.services.checkins import CheckinService
+from nudgebot.services.focus import FocusService
 from nudgebot.services.progress import ProgressService
+from nudgebot.services.snoozes import SnoozeService
 from nudgebot.services.subscriptions import SubscriptionService
 from nudgebot.services.tips import TipService
 from nudgebot.transport import AiohttpRequest
@@ -86,12 +90,18 @@ def build_application(
             default_timezone=settings.default_timezone,
             default_send_time=settings.send_time,
         ),
-        checkins=CheckinService(sessions, clock),
+        checkins=CheckinService(
+            sessions, clock, HabitMatcher({tip.id: tip.keywords for tip in content.tips})
+        ),
         progress=ProgressService(sessions, clock),
         tips=TipService(sessions, clock, content),
+        snoozes=SnoozeService(sessions, clock),
+        focus=FocusService(sessions, clock),
         admin_ids=settings.admin_ids,
     )
-    engine = DeliveryEngine(sessions, application.bot, content, clock, engine_options(settings))
+    options = engine_options(settings)
+    reminders = ReminderSource(content, sessions, options.catch_up)
+    engine = DeliveryEngine(sessions, application.bot, content, clock, options, sources=[reminders])
     application.bot_data.runtime = Runtime(settings, database, engine, migrate)
     register(application)
     return application

@@ -53,6 +53,34 @@ MESSAGE_PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType(
             "tip_number_invalid": "text",
             "button_done": "",
             "button_not_today": "",
+            "button_partly": "",
+            "button_snooze": "",
+            "button_focus_done": "habit",
+            "button_undo": "",
+            "checkin_partly": "streak best",
+            "snooze_ask": "",
+            "snooze_1h": "",
+            "snooze_3h": "",
+            "snooze_eve": "",
+            "snooze_set": "time",
+            "snooze_too_late": "",
+            "snooze_not_today": "",
+            "snooze_already_logged": "",
+            "reminder": "title",
+            "habits_logged": "done skipped streak",
+            "habits_logged_skipped_only": "skipped",
+            "undo_done": "habits",
+            "undo_nothing": "",
+            "focus_ask": "current",
+            "focus_none": "",
+            "focus_saved": "habits",
+            "focus_cleared": "",
+            "focus_save": "",
+            "focus_too_many": "",
+            "focus_logged": "habit streak",
+            "log_yesterday_done": "title streak",
+            "log_yesterday_none": "",
+            "log_usage": "",
             "checkin_done": "streak best",
             "checkin_skipped": "",
             "checkin_updated": "",
@@ -86,6 +114,8 @@ REQUIRED_COMMANDS: tuple[str, ...] = (
     "tip",
     "tips",
     "faq",
+    "focus",
+    "log",
     "progress",
     "help",
 )
@@ -99,7 +129,7 @@ TRY_THIS_LABEL = "💡 Try this:"
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
-_TIP_FIELDS = frozenset({"id", "title", "why", "try_this", "keywords"})
+_TIP_FIELDS = frozenset({"id", "title", "short", "why", "try_this", "keywords"})
 _FAQ_FIELDS = frozenset({"number", "id", "label", "question", "answer", "keywords"})
 _MAX_ERROR_LINES = 20
 
@@ -114,6 +144,7 @@ class Tip:
     why: str
     try_this: str
     keywords: tuple[str, ...]
+    short: str = ""  # a button-sized name ("💧 Water"); the title when a tip gives none
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,8 +437,12 @@ def _parse_tips(data: object, report: _Problems) -> list[Tip]:
         why = _text(entry, "why", item, report)
         try_this = _text(entry, "try_this", item, report)
         keywords = _keywords(entry, item, report)
-        if tip_id and title and why and try_this and keywords:
-            tips.append(Tip(tip_id, index, title, why, try_this, keywords))
+        short = _text(entry, "short", item, report)
+        if short is not None and len(short) > MAX_LABEL_CHARS:
+            report.add(item, f"short is {len(short)} characters; at most {MAX_LABEL_CHARS}")
+            short = None
+        if tip_id and title and short and why and try_this and keywords:
+            tips.append(Tip(tip_id, index, title, why, try_this, keywords, short))
     return tips
 
 

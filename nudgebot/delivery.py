@@ -13,7 +13,7 @@ from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -25,39 +25,27 @@ from telegram.error import (
     TimedOut,
 )
 
+from nudgebot.buttons import CHECKIN_PREFIX, checkin_rows, focus_rows
 from nudgebot.clock import Clock
 from nudgebot.content import Content
-from nudgebot.db import ledger
+from nudgebot.db import ledger, queries
 from nudgebot.db.ledger import ClaimCounts, Job, Outcome
 from nudgebot.db.models import DeliveryKind, DeliveryStatus, SubscriberStatus
-from nudgebot.domain.replies import Outcome as CheckinOutcome
 from nudgebot.ratelimit import retry_after_seconds
 from nudgebot.transport import is_surely_not_sent
 
 log = logging.getLogger(__name__)
 
-CALLBACK_PREFIX = "ci"
+CALLBACK_PREFIX = CHECKIN_PREFIX
 
 
-def checkin_callback(delivery_id: int, outcome: CheckinOutcome) -> str:
-    """Callback data of a tip button: short, and it names the delivery it belongs to."""
-    return f"{CALLBACK_PREFIX}:{delivery_id}:{outcome.value}"
-
-
-def tip_keyboard(content: Content, delivery_id: int) -> InlineKeyboardMarkup:
+def tip_keyboard(
+    content: Content, delivery_id: int, focus: Sequence[str] = (), tip_id: str | None = None
+) -> InlineKeyboardMarkup:
+    """The tip's check-in buttons, then one-tap buttons for the subscriber's focus habits."""
     return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    content.text("button_done"),
-                    callback_data=checkin_callback(delivery_id, CheckinOutcome.DONE),
-                ),
-                InlineKeyboardButton(
-                    content.text("button_not_today"),
-                    callback_data=checkin_callback(delivery_id, CheckinOutcome.SKIPPED),
-                ),
-            ]
-        ]
+        checkin_rows(content, delivery_id, snooze=True)
+        + focus_rows(content, delivery_id, focus, skip=tip_id)
     )
 
 
@@ -253,7 +241,7 @@ class DeliveryEngine:
                 jobs += await source.claim(
                     session, now, limit=room, claimed_by=self._replica, counts=counts
                 )
-        return jobs
+            return await _with_focus(session, jobs)
 
     async def _record(self, outcomes: Sequence[Outcome]) -> None:
         delay = 0.2
@@ -280,7 +268,7 @@ class DeliveryEngine:
             chat_id=chat_id,
             text=self._content.render_tip(tip),
             parse_mode=ParseMode.HTML,
-            reply_markup=tip_keyboard(self._content, job.delivery_id),
+            reply_markup=tip_keyboard(self._content, job.delivery_id, job.focus, job.tip_id),
             allow_paid_broadcast=True if self._options.paid_broadcast else None,
         )
         return message.message_id
@@ -334,3 +322,17 @@ class DeliveryEngine:
             error=error.message,
             retry_at=self._clock.now() + after,
         )
+
+
+async def _with_focus(session: AsyncSession, jobs: list[Job]) -> list[Job]:
+    """Attach each tip's focus habits, fetched for the whole batch in one query."""
+    tip_jobs = [job.subscriber_id for job in jobs if job.kind == DeliveryKind.TIP]
+    focus = await queries.focus_by_subscriber(session, tip_jobs)
+    if not focus:
+        return jobs
+    return [
+        replace(job, focus=focus[job.subscriber_id])
+        if job.kind == DeliveryKind.TIP and job.subscriber_id in focus
+        else job
+        for job in jobs
+    ]

@@ -38,6 +38,7 @@ class Job:
     local_date: date
     attempts: int
     kind: str = DeliveryKind.TIP
+    focus: tuple[str, ...] = ()  # the subscriber's focus habits, for one-tap buttons
 
 
 @dataclass(frozen=True, slots=True)

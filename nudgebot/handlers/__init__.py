@@ -12,7 +12,7 @@ from telegram.ext import (
     filters,
 )
 
-from nudgebot.handlers import checkins, common, reading, subscription
+from nudgebot.handlers import checkins, common, focus, reading, snooze, subscription
 from nudgebot.handlers.keyboards import FAQ_PREFIX, TIME_PREFIX, ZONE_PREFIX
 
 COMMANDS = {
@@ -26,6 +26,8 @@ COMMANDS = {
     "tip": reading.tip,
     "tips": reading.tips,
     "faq": reading.faq,
+    "focus": focus.focus,
+    "log": checkins.log_command,
     "progress": common.progress,
     "help": common.help_command,
 }
@@ -38,6 +40,16 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(
         CallbackQueryHandler(checkins.checkin_button, pattern=checkins.CHECKIN_PATTERN)
     )
+    application.add_handler(
+        CallbackQueryHandler(checkins.focus_log_button, pattern=checkins.FOCUS_LOG_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(checkins.undo_button, pattern=checkins.UNDO_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(snooze.snooze_button, pattern=snooze.SNOOZE_PATTERN)
+    )
+    application.add_handler(CallbackQueryHandler(focus.focus_button, pattern=focus.FOCUS_PATTERN))
     application.add_handler(
         CallbackQueryHandler(subscription.choice_button, pattern=f"^({ZONE_PREFIX}|{TIME_PREFIX})")
     )

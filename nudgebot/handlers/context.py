@@ -15,7 +15,9 @@ from nudgebot.config import Settings
 from nudgebot.content import Content
 from nudgebot.delivery import DeliveryEngine
 from nudgebot.services.checkins import CheckinService
+from nudgebot.services.focus import FocusService
 from nudgebot.services.progress import ProgressService
+from nudgebot.services.snoozes import SnoozeService
 from nudgebot.services.subscriptions import SubscriptionService
 from nudgebot.services.tips import TipService
 
@@ -30,6 +32,8 @@ class Services:
     checkins: CheckinService
     progress: ProgressService
     tips: TipService
+    snoozes: SnoozeService
+    focus: FocusService
     admin_ids: frozenset[int]
 
 

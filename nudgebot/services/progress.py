@@ -37,7 +37,11 @@ class ProgressService:
                 raise NotSubscribedError(chat_id)
             zone = ZoneInfo(subscriber.timezone)
             today = local_today(now, zone)
-            streaks = compute_streaks(await queries.done_days(session, subscriber.id), today)
+            streaks = compute_streaks(
+                await queries.done_days(session, subscriber.id),
+                today,
+                await queries.pause_periods(session, subscriber.id),
+            )
             week = await queries.count_checkins(
                 session, subscriber.id, since=today - timedelta(days=6)
             )
