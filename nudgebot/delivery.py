@@ -241,7 +241,7 @@ class DeliveryEngine:
                 jobs += await source.claim(
                     session, now, limit=room, claimed_by=self._replica, counts=counts
                 )
-            return await _with_focus(session, jobs)
+            return await attach_focus(session, jobs)
 
     async def _record(self, outcomes: Sequence[Outcome]) -> None:
         delay = 0.2
@@ -324,7 +324,7 @@ class DeliveryEngine:
         )
 
 
-async def _with_focus(session: AsyncSession, jobs: list[Job]) -> list[Job]:
+async def attach_focus(session: AsyncSession, jobs: list[Job]) -> list[Job]:
     """Attach each tip's focus habits, fetched for the whole batch in one query."""
     tip_jobs = [job.subscriber_id for job in jobs if job.kind == DeliveryKind.TIP]
     focus = await queries.focus_by_subscriber(session, tip_jobs)
