@@ -426,3 +426,14 @@ def test_load_content_raises_listing_every_problem(content_copy: Path) -> None:
 def test_problem_reads_as_file_item_reason() -> None:
     problem = ContentProblem("content/tips.yaml", "tip fiber", "why is empty")
     assert str(problem) == "content/tips.yaml: tip fiber: why is empty"
+
+
+def test_a_tip_short_name_longer_than_a_button_is_reported(content_copy: Path) -> None:
+    edit_yaml(content_copy / "tips.yaml", lambda data: first_tip(data).update(short="x" * 31))
+    assert check_content(content_copy) == [
+        ContentProblem("content/tips.yaml", "tip fiber", "short is 31 characters; at most 30")
+    ]
+
+
+def test_every_tip_has_a_short_name_for_buttons(content: Content) -> None:
+    assert all(0 < len(tip.short) <= 30 for tip in content.tips)
