@@ -204,3 +204,31 @@ async def test_paused_days_keep_the_streak(bot: Bot) -> None:
     tip = await receive_tip(bot, ada, at=BERLIN_0730 + timedelta(days=3))
     answer = await press(bot, ada, tip, tip.buttons[0][1], "Nice")
     assert "2 days" in answer
+
+
+async def test_the_reminder_leaves_out_a_focus_habit_already_logged(bot: Bot) -> None:
+    ada = bot.fake.user(1)
+    await subscribe(bot, ada)
+    await bot.app.bot_data.services.focus.set(ada.chat_id, ["hydration", "sleep"])
+    tip = await receive_tip(bot, ada)
+    await press(bot, ada, tip, button(tip, "fc:").rsplit(":", 1)[0] + ":hydration", "Water")
+    await snooze(bot, ada, tip, "1h")
+    bot.clock.advance(timedelta(hours=1))
+    await bot.deliver_now()
+    reminder = await bot.fake.wait_for_message(ada.chat_id, NUDGE)
+    focus = [data.rsplit(":", 1)[1] for _, data in reminder.buttons if data.startswith("fc:")]
+    assert focus == ["sleep"]
+
+
+async def test_yesterdays_tip_buttons_still_log_today_but_not_the_day_after(bot: Bot) -> None:
+    ada = bot.fake.user(1)
+    await subscribe(bot, ada)
+    tip = await receive_tip(bot, ada)
+    bot.clock.set(BERLIN_0730 + timedelta(days=1, hours=-1))  # before the next tip
+    assert "1 day" in await press(bot, ada, tip, tip.buttons[0][1])
+    bot.clock.advance(timedelta(days=1))
+    before = len(ada.answered_callbacks())
+    ada.press(tip.message_id, tip.buttons[1][1])
+    [answer] = await bot.fake.wait_for(lambda: ada.answered_callbacks()[before:] or None)
+    assert "few days old" in str(answer.params.get("text"))
+    assert await checkin_outcomes(bot) == {"fiber": "done"}
