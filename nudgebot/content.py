@@ -86,6 +86,7 @@ MESSAGE_PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType(
             "checkin_updated": "",
             "note_saved": "streak",
             "note_skipped_saved": "",
+            "note_partly_saved": "streak",
             "note_updated": "",
             "journal_saved": "",
             "non_text": "",

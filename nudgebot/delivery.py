@@ -326,8 +326,8 @@ class DeliveryEngine:
 
 async def attach_focus(session: AsyncSession, jobs: list[Job]) -> list[Job]:
     """Attach each tip's focus habits, fetched for the whole batch in one query."""
-    tip_jobs = [job.subscriber_id for job in jobs if job.kind == DeliveryKind.TIP]
-    focus = await queries.focus_by_subscriber(session, tip_jobs)
+    subscriber_ids = [job.subscriber_id for job in jobs if job.kind == DeliveryKind.TIP]
+    focus = await queries.focus_by_subscriber(session, subscriber_ids)
     if not focus:
         return jobs
     return [

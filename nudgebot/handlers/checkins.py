@@ -32,6 +32,8 @@ def _acknowledgement(context: BotContext, logged: Logged) -> str:
         return content.text("checkin_updated") + "\n" + _outcome_text(context, logged)
     if logged.result == TextResult.DONE:
         return content.text("note_saved", streak=streak)
+    if logged.result == TextResult.PARTLY:
+        return content.text("note_partly_saved", streak=streak)
     if logged.result == TextResult.SKIPPED:
         return content.text("note_skipped_saved")
     if logged.result == TextResult.JOURNAL:

@@ -33,6 +33,7 @@ class ButtonResult(StrEnum):
 
 class TextResult(StrEnum):
     DONE = "done"
+    PARTLY = "partly"
     SKIPPED = "skipped"
     HABITS = "habits"  # the text named habits; one check-in each (see Logged.habits)
     JOURNAL = "journal"  # no tip to attach it to yet: kept as a note
@@ -179,7 +180,7 @@ class CheckinService:
                 checkin.updated_at = now
             await session.flush()
             note.checkin_id = checkin.id
-            result = TextResult.SKIPPED if checkin.outcome == Outcome.SKIPPED else TextResult.DONE
+            result = TextResult(checkin.outcome)
             return Logged(
                 result,
                 Outcome(checkin.outcome),
