@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from sqlalchemy import select
@@ -38,9 +38,16 @@ class Bot:
         return create_session_factory(self.app.bot_data.runtime.database)
 
     async def deliver_now(self) -> TickReport:
-        """Run one delivery pass right away (the periodic tick keeps running too)."""
+        """Run one delivery pass right away; reports what every pass did meanwhile.
+
+        The periodic tick keeps running too and may claim the work first, so the report is
+        the difference of the engine's running totals, whoever did the work.
+        """
+        before = replace(self.engine.totals)
         await self.engine.wait_idle()
-        return await self.engine.tick()
+        await self.engine.tick()
+        await self.engine.wait_idle()
+        return self.engine.totals.since(before)
 
     async def subscriber(self, chat_id: int) -> Subscriber | None:
         async with self.sessions() as session:
