@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -121,8 +122,12 @@ class DeliveryEngine:
         content: Content,
         clock: Clock,
         options: EngineOptions | None = None,
+        *,
+        observer: Callable[[TickReport, float], None] | None = None,
     ) -> None:
         self._sessions = sessions
+        # Told each finished pass and its duration in seconds (metrics, health); must not raise.
+        self._observer = observer
         self._bot = bot
         self._content = content
         self._clock = clock
@@ -170,6 +175,7 @@ class DeliveryEngine:
     async def tick(self) -> TickReport:
         """Deliver everything due now; returns what happened."""
         report = TickReport()
+        started = time.perf_counter()
         now = self._clock.now()
         async with self._sessions.begin() as session:
             report.stale_unknown = await ledger.mark_stale_claims_unknown(
@@ -190,6 +196,8 @@ class DeliveryEngine:
             report.add(outcomes)
         if report.claimed or report.expired or report.stale_unknown:
             log.info("tick: %s", report.summary())
+        if self._observer is not None:
+            self._observer(report, time.perf_counter() - started)
         return report
 
     async def _claim(self, counts: ClaimCounts) -> list[Job]:
