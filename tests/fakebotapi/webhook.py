@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import time
 from collections.abc import Callable
@@ -69,7 +70,7 @@ class WebhookPusher:
             sent_headers[SECRET_HEADER] = secret
         try:
             async with self._session.post(
-                self._settings.webhook_url, data=body, headers=sent_headers
+                self._settings.webhook_url, data=io.BytesIO(body), headers=sent_headers
             ) as response:
                 await response.read()
                 status = response.status
