@@ -108,3 +108,5 @@ def configure_logging(
     # httpx logs every request URL at INFO, and the URL carries the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # aiosqlite logs every statement with its parameters at DEBUG: notes hold check-in text.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
