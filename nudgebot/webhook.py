@@ -75,7 +75,7 @@ class TelegramEndpoint:
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 raise ValueError("not an update object")
             return Update.de_json(data, self._application.bot)
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, LookupError, AttributeError) as error:
             # Never log the body: it holds what the user wrote.
             log.warning("webhook call refused: not a Telegram update (%s)", type(error).__name__)
             return None

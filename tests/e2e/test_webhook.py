@@ -109,8 +109,24 @@ async def test_a_chunked_body_over_one_mebibyte_is_refused_too(hooked: Served) -
 
 @pytest.mark.parametrize(
     "body",
-    [b"{not json", b"[]", b'{"no_update_id": 1}', b'{"update_id": "1"}', b"\xff\xfe"],
-    ids=["malformed", "a list", "no update_id", "update_id not a number", "not utf-8"],
+    [
+        b"{not json",
+        b"[]",
+        b'{"no_update_id": 1}',
+        b'{"update_id": "1"}',
+        b"\xff\xfe",
+        b'{"update_id": 1, "message": "hello"}',
+        b'{"update_id": 1, "message": {"chat": 3}}',
+    ],
+    ids=[
+        "malformed",
+        "a list",
+        "no update_id",
+        "update_id not a number",
+        "not utf-8",
+        "message not an object",
+        "message missing fields",
+    ],
 )
 async def test_a_body_that_is_not_an_update_is_400_and_nothing_is_handled(
     hooked: Served, fake: FakeBotApi, body: bytes
