@@ -1,4 +1,4 @@
-"""Operator commands: run, db upgrade, content check, deliver --once."""
+"""Operator commands: run [--webhook], db upgrade, content check, deliver --once."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from nudgebot.config import Settings, SettingsError, load_settings
+from nudgebot.config import Settings, SettingsError, load_settings, require_webhook
 from nudgebot.content import DEFAULT_CONTENT_DIR, ContentError, check_content
+from nudgebot.logs import LOG_FORMATS, configure_logging
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -22,10 +23,24 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nudgebot", description="A daily gut and mental health habit bot for Telegram."
     )
-    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
+    _logging_options(parser, default=True)
+    # The same options after the command (`nudgebot run --log-format json`); SUPPRESS keeps
+    # a value given before the command from being reset by the subcommand's default.
+    common = argparse.ArgumentParser(add_help=False)
+    _logging_options(common, default=False)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="migrate the database, then poll Telegram and deliver tips")
-    db = commands.add_parser("db", help="database maintenance")
+    run = commands.add_parser(
+        "run",
+        parents=[common],
+        help="migrate the database, then take updates and deliver tips; serves /healthz, /metrics",
+    )
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="take updates on POST /telegram (NUDGEBOT_WEBHOOK_URL, NUDGEBOT_WEBHOOK_SECRET) "
+        "instead of polling",
+    )
+    db = commands.add_parser("db", parents=[common], help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply migrations up to the newest")
     content = commands.add_parser("content", help="content maintenance")
@@ -33,11 +48,27 @@ def _parser() -> argparse.ArgumentParser:
         dest="content_command", required=True, metavar="ACTION"
     )
     content_commands.add_parser("check", help="validate content/*.yaml")
-    deliver = commands.add_parser("deliver", help="deliver the tips that are due now")
+    deliver = commands.add_parser(
+        "deliver", parents=[common], help="deliver the tips that are due now"
+    )
     deliver.add_argument(
         "--once", action="store_true", required=True, help="one pass over everything due, then exit"
     )
     return parser
+
+
+def _logging_options(parser: argparse.ArgumentParser, *, default: bool) -> None:
+    parser.add_argument(
+        "--log-level",
+        default="INFO" if default else argparse.SUPPRESS,
+        help="DEBUG, INFO, WARNING or ERROR",
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        default="text" if default else argparse.SUPPRESS,
+        help="text for people, json for log collectors (one JSON object per line)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,17 +77,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "content":
         return _content_check()
+    webhook = args.command == "run" and args.webhook
     try:
         settings = load_settings()
+        if webhook:
+            require_webhook(settings)
     except SettingsError as error:
         print(f"nudgebot: {error}", file=sys.stderr)
         return EXIT_USAGE
-    from nudgebot.logs import configure_logging
-
-    configure_logging(settings.token, level=getattr(logging, str(args.log_level).upper(), 20))
+    configure_logging(
+        settings.token,
+        level=getattr(logging, str(args.log_level).upper(), logging.INFO),
+        log_format=args.log_format,
+    )
     try:
         if args.command == "run":
-            return _run(settings)
+            return _run(settings, webhook=webhook)
         if args.command == "db":
             asyncio.run(_db_upgrade(settings))
             print("database is at the newest schema")
@@ -81,15 +117,18 @@ def _content_check() -> int:
     return EXIT_OK
 
 
-def _run(settings: Settings) -> int:
-    from telegram import Update
-
+def _run(settings: Settings, *, webhook: bool) -> int:
     from nudgebot.app import build_application
+    from nudgebot.serve import ListenError, Service
 
-    application = build_application(settings)
-    # run_polling initializes (post_init migrates and sets the menu), polls, and stops cleanly
-    # on SIGINT, SIGTERM and SIGABRT.
-    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    application = build_application(settings, webhook=webhook)
+    # post_init migrates and sets the menu; SIGTERM or SIGINT stops intake, lets in-flight
+    # sends finish and be recorded within NUDGEBOT_SHUTDOWN_SECONDS, then exits 0.
+    try:
+        asyncio.run(Service(application, webhook=webhook).run())
+    except ListenError as error:
+        print(f"nudgebot: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
     return EXIT_OK
 
 

@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -192,12 +193,16 @@ class DeliveryEngine:
         clock: Clock,
         options: EngineOptions | None = None,
         sources: Sequence[Source] = (),
+        *,
+        observer: Callable[[TickReport, float], None] | None = None,
     ) -> None:
         self._sessions = sessions
         self._sources: Mapping[str, Source] = {source.kind: source for source in sources}
         self._tip_texts: dict[str, str] = {}
         # Everything every tick of this engine did, for metrics and tests.
         self.totals = TickReport()
+        # Told each finished pass and its duration in seconds (metrics, health); must not raise.
+        self._observer = observer
         self._bot = bot
         self._content = content
         self._clock = clock
@@ -245,6 +250,7 @@ class DeliveryEngine:
     async def tick(self) -> TickReport:
         """Deliver everything due now; returns what happened."""
         report = TickReport()
+        started = time.perf_counter()
         now = self._clock.now()
         async with self._sessions.begin() as session:
             report.stale_unknown = await ledger.mark_stale_claims_unknown(
@@ -256,6 +262,8 @@ class DeliveryEngine:
             self.totals.merge(report)
         if report.claimed or report.expired or report.stale_unknown:
             log.info("tick: %s", report.summary())
+        if self._observer is not None:
+            self._observer(report, time.perf_counter() - started)
         return report
 
     async def _claim(self, counts: ClaimCounts, limit: int) -> list[Job]:

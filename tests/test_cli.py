@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -140,3 +141,65 @@ async def test_deliver_once_sends_what_is_due_and_prints_it(tmp_path: Path) -> N
         assert process.returncode == 0, stderr.decode()
         assert "expired 3" in stdout.decode()  # their 2020 tips are far beyond the window
         assert fake.token not in stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({}, "NUDGEBOT_WEBHOOK_URL"),
+        ({"NUDGEBOT_WEBHOOK_URL": "https://bot.example.org/telegram"}, "NUDGEBOT_WEBHOOK_SECRET"),
+        (
+            {
+                "NUDGEBOT_WEBHOOK_URL": "https://bot.example.org/telegram",
+                "NUDGEBOT_WEBHOOK_SECRET": "has spaces and !",
+            },
+            "NUDGEBOT_WEBHOOK_SECRET",
+        ),
+        (
+            {
+                "NUDGEBOT_WEBHOOK_URL": "https://bot.example.org/telegram",
+                "NUDGEBOT_WEBHOOK_SECRET": "x" * 257,
+            },
+            "NUDGEBOT_WEBHOOK_SECRET",
+        ),
+        ({"NUDGEBOT_WEBHOOK_URL": "bot.example.org/telegram"}, "NUDGEBOT_WEBHOOK_URL"),
+    ],
+    ids=["no url", "no secret", "secret with bad characters", "secret too long", "url no scheme"],
+)
+def test_run_webhook_without_a_valid_url_and_secret_is_one_line_and_exit_code_2(
+    tmp_path: Path, env: dict[str, str], named: str
+) -> None:
+    result = run(
+        "run", "--webhook", env={"TELEGRAM_BOT_TOKEN": "123456:ABCdef", **env}, cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert named in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "nudgebot.db").exists()
+
+
+def test_an_unknown_log_format_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("run", "--log-format", "xml", env={"TELEGRAM_BOT_TOKEN": "123456:ABCdef"})
+    assert result.returncode == 2
+    assert "--log-format" in result.stderr
+
+
+def test_a_port_in_use_is_one_clear_line_and_exit_code_1(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(
+            "run",
+            env={
+                "TELEGRAM_BOT_TOKEN": "123456:ABCdef",
+                "NUDGEBOT_TELEGRAM_API_URL": "http://127.0.0.1:9/bot",
+                "NUDGEBOT_PORT": str(port),
+            },
+            cwd=tmp_path,
+        )
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "NUDGEBOT_PORT" in result.stderr
+    assert "Traceback" not in result.stderr

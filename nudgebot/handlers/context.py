@@ -14,10 +14,13 @@ from nudgebot.clock import Clock
 from nudgebot.config import Settings
 from nudgebot.content import Content
 from nudgebot.delivery import DeliveryEngine
+from nudgebot.health import Health
+from nudgebot.metrics import Metrics
 from nudgebot.services.checkins import CheckinService
 from nudgebot.services.progress import ProgressService
 from nudgebot.services.subscriptions import SubscriptionService
 from nudgebot.services.tips import TipService
+from nudgebot.services.updates import UpdateOnce
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,9 @@ class Runtime:
     database: AsyncEngine
     engine: DeliveryEngine
     migrate: bool
+    metrics: Metrics
+    health: Health
+    updates: UpdateOnce
 
 
 class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]):

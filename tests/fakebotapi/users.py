@@ -42,6 +42,17 @@ class FakeUser:
         entity = {"type": "bot_command", "offset": 0, "length": len(name.encode("utf-16-le")) // 2}
         return self._send({"text": command, "entities": [entity]}, "text", None)
 
+    def draft_command(self, command: str) -> dict[str, Any]:
+        """The update a command would make, with a fresh update_id, but not queued.
+
+        For posting it to a webhook by hand: twice, with a wrong secret, and so on.
+        """
+        name = command.split(maxsplit=1)[0]
+        entity = {"type": "bot_command", "offset": 0, "length": len(name.encode("utf-16-le")) // 2}
+        body = {"text": command, "entities": [entity]}
+        stored = self._fake.chats.add_user_message(self._chat, body, kind="text", reply_to=None)
+        return self._fake.updates.make("message", dict(stored.message))
+
     def send_sticker(self) -> int:
         """Queue a sticker message; return its message id."""
         sticker = {
