@@ -20,9 +20,11 @@ from nudgebot.handlers.context import BotContext, BotData, Runtime, Services
 from nudgebot.ratelimit import SendRateLimiter
 from nudgebot.services.checkins import CheckinService
 from nudgebot.services.progress import ProgressService
+from nudgebot.services.safety import SafetyService
 from nudgebot.services.subscriptions import SubscriptionService
 from nudgebot.services.tips import TipService
 from nudgebot.transport import AiohttpRequest
+from nudgebot.zone_countries import load_zone_countries
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,7 @@ def build_application(
         checkins=CheckinService(sessions, clock),
         progress=ProgressService(sessions, clock),
         tips=TipService(sessions, clock, content),
+        safety=SafetyService(sessions, load_zone_countries()),
         admin_ids=settings.admin_ids,
     )
     engine = DeliveryEngine(sessions, application.bot, content, clock, engine_options(settings))

@@ -12,7 +12,7 @@ from telegram.ext import (
     filters,
 )
 
-from nudgebot.handlers import checkins, common, reading, subscription
+from nudgebot.handlers import checkins, common, reading, safety, subscription
 from nudgebot.handlers.keyboards import FAQ_PREFIX, TIME_PREFIX, ZONE_PREFIX
 
 COMMANDS = {
@@ -32,7 +32,16 @@ COMMANDS = {
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Add every handler in a deliberate order: commands, buttons, then free messages."""
+    """Add every handler in a deliberate order: safety first, commands, buttons, free messages."""
+    application.add_handler(
+        MessageHandler(
+            (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
+            & filters.TEXT
+            & ~filters.COMMAND,
+            safety.crisis_check,
+        ),
+        group=safety.SAFETY_GROUP,
+    )
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(

@@ -16,6 +16,7 @@ from nudgebot.content import Content
 from nudgebot.delivery import DeliveryEngine
 from nudgebot.services.checkins import CheckinService
 from nudgebot.services.progress import ProgressService
+from nudgebot.services.safety import SafetyService
 from nudgebot.services.subscriptions import SubscriptionService
 from nudgebot.services.tips import TipService
 
@@ -30,6 +31,7 @@ class Services:
     checkins: CheckinService
     progress: ProgressService
     tips: TipService
+    safety: SafetyService
     admin_ids: frozenset[int]
 
 
