@@ -19,6 +19,7 @@ from nudgebot.handlers import register
 from nudgebot.handlers.context import BotContext, BotData, Runtime, Services
 from nudgebot.ratelimit import SendRateLimiter
 from nudgebot.services.checkins import CheckinService
+from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.progress import ProgressService
 from nudgebot.services.safety import SafetyService
 from nudgebot.services.subscriptions import SubscriptionService
@@ -92,6 +93,7 @@ def build_application(
         progress=ProgressService(sessions, clock),
         tips=TipService(sessions, clock, content),
         safety=SafetyService(sessions, load_zone_countries()),
+        data_rights=DataRightsService(sessions, clock, content),
         admin_ids=settings.admin_ids,
     )
     engine = DeliveryEngine(sessions, application.bot, content, clock, engine_options(settings))

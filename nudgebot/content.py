@@ -73,6 +73,14 @@ MESSAGE_PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType(
             "unknown_command": "",
             "error_generic": "",
             "admin_only": "",
+            "export_caption": "",
+            "export_csv_caption": "",
+            "forget_confirm": "",
+            "forget_yes_button": "",
+            "forget_no_button": "",
+            "forget_done": "",
+            "forget_nothing": "",
+            "forget_kept": "",
         }.items()
     }
 )
@@ -89,6 +97,8 @@ REQUIRED_COMMANDS: tuple[str, ...] = (
     "tips",
     "faq",
     "progress",
+    "export",
+    "forget",
     "help",
 )
 

@@ -15,6 +15,7 @@ from nudgebot.config import Settings
 from nudgebot.content import Content
 from nudgebot.delivery import DeliveryEngine
 from nudgebot.services.checkins import CheckinService
+from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.progress import ProgressService
 from nudgebot.services.safety import SafetyService
 from nudgebot.services.subscriptions import SubscriptionService
@@ -32,6 +33,7 @@ class Services:
     progress: ProgressService
     tips: TipService
     safety: SafetyService
+    data_rights: DataRightsService
     admin_ids: frozenset[int]
 
 
