@@ -22,6 +22,7 @@ from nudgebot.services.checkins import CheckinService
 from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.progress import ProgressService
 from nudgebot.services.safety import SafetyService
+from nudgebot.services.stats import StatsService
 from nudgebot.services.subscriptions import SubscriptionService
 from nudgebot.services.tips import TipService
 from nudgebot.transport import AiohttpRequest
@@ -94,6 +95,7 @@ def build_application(
         tips=TipService(sessions, clock, content),
         safety=SafetyService(sessions, load_zone_countries()),
         data_rights=DataRightsService(sessions, clock, content),
+        stats=StatsService(sessions, clock, content),
         admin_ids=settings.admin_ids,
     )
     engine = DeliveryEngine(sessions, application.bot, content, clock, engine_options(settings))

@@ -30,6 +30,7 @@ COMMANDS = {
     "export": data_rights.export,
     "forget": data_rights.forget,
     "help": common.help_command,
+    "stats": common.stats,  # operators only; not in the command menu
 }
 
 

@@ -18,6 +18,7 @@ from nudgebot.services.checkins import CheckinService
 from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.progress import ProgressService
 from nudgebot.services.safety import SafetyService
+from nudgebot.services.stats import StatsService
 from nudgebot.services.subscriptions import SubscriptionService
 from nudgebot.services.tips import TipService
 
@@ -34,6 +35,7 @@ class Services:
     tips: TipService
     safety: SafetyService
     data_rights: DataRightsService
+    stats: StatsService
     admin_ids: frozenset[int]
 
 
