@@ -17,6 +17,7 @@ from nudgebot.db.migrate import upgrade_to_head
 from nudgebot.delivery import DeliveryEngine, EngineOptions
 from nudgebot.handlers import register
 from nudgebot.handlers.context import BotContext, BotData, Runtime, Services
+from nudgebot.logs import hide_private_data_in_logs
 from nudgebot.ratelimit import SendRateLimiter
 from nudgebot.services.checkins import CheckinService
 from nudgebot.services.data_rights import DataRightsService
@@ -53,6 +54,7 @@ def build_application(
     send_timeout: float = 5.0,
 ) -> NudgeApp:
     """Everything wired, nothing started: no I/O happens until the Application initializes."""
+    hide_private_data_in_logs()
     clock = clock or SystemClock()
     content = content or load_content(settings.content_dir)
     database = create_engine(settings.database_url)

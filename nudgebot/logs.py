@@ -1,13 +1,31 @@
-"""Logging set-up that can never leak the bot token."""
+"""Logging set-up that can never leak the bot token or what subscribers write."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from typing import Any
 
 # Any bot token: the numeric bot id, a colon and the 35-character secret.
 TOKEN_PATTERN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 REDACTED = "[redacted-token]"
+HIDDEN = "[hidden]"
+
+# Libraries that, at DEBUG (SQLAlchemy: at INFO too), log what they send and receive: Bot API
+# parameters and updates, SQL parameters and rows, the functions aiosqlite runs with their
+# arguments. Those carry check-in notes. Their arguments are hidden unless plainly harmless.
+PAYLOAD_LOGGERS = (
+    "telegram",
+    "aiosqlite",
+    "sqlalchemy.engine",
+    "asyncpg",
+    "httpx",
+    "httpcore",
+    "aiohttp.client",
+)
+_HARMLESS_TEXT = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
+_installed_factory: list[Callable[..., logging.LogRecord]] = []
 
 
 class RedactTokens(logging.Filter):
@@ -32,8 +50,45 @@ class RedactTokens(logging.Filter):
         return True
 
 
+def _harmless(value: object) -> bool:
+    # Numbers and single words (method names, ids); never text with spaces, mappings or objects.
+    if isinstance(value, bool | int | float) or value is None:
+        return True
+    return isinstance(value, str) and bool(_HARMLESS_TEXT.fullmatch(value)) and ":" not in value
+
+
+def _private(record: logging.LogRecord) -> logging.LogRecord:
+    if record.name.startswith(PAYLOAD_LOGGERS) and record.args:
+        args = record.args
+        if isinstance(args, tuple):
+            record.args = tuple(arg if _harmless(arg) else HIDDEN for arg in args)
+        else:  # a single mapping argument
+            record.args = (HIDDEN,) if "%s" in str(record.msg) else None
+    if isinstance(record.msg, str) and TOKEN_PATTERN.search(record.msg):
+        record.msg = TOKEN_PATTERN.sub(REDACTED, record.msg)
+    return record
+
+
+def hide_private_data_in_logs() -> None:
+    """Make every log record, whoever handles it, free of payloads; installed once per process.
+
+    A record factory rather than a handler filter: it applies before any handler (pytest's
+    caplog, a log shipper, a handler some library adds) can see the record.
+    """
+    if _installed_factory:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        return _private(previous(*args, **kwargs))
+
+    logging.setLogRecordFactory(factory)
+    _installed_factory.append(factory)
+
+
 def configure_logging(token: str, *, level: int = logging.INFO) -> None:
     """One line per event on stderr, every handler behind the redacting filter."""
+    hide_private_data_in_logs()
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactTokens(token))
