@@ -39,8 +39,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(
         MessageHandler(
             (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
-            & filters.TEXT
-            & ~filters.COMMAND,
+            & ((filters.TEXT & ~filters.COMMAND) | filters.CAPTION),
             safety.crisis_check,
         ),
         group=safety.SAFETY_GROUP,

@@ -1,4 +1,4 @@
-"""The crisis check that runs before every other handler on every text message and edit."""
+"""The crisis check that runs before every other handler on every text, caption and edit."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ SAFETY_GROUP = -10
 async def crisis_check(update: Update, context: BotContext) -> None:
     """Answer a message that may signal self-harm with care and resources, and nothing else."""
     message = update.effective_message
-    if message is None or message.text is None:
+    # A photo's caption counts too: people say the hardest things in whatever way they can.
+    text = None if message is None else (message.text or message.caption)
+    if text is None:
         return
-    found = await context.services.safety.assess(chat_id_of(update), message.text)
+    found = await context.services.safety.assess(chat_id_of(update), text)
     if found is None:
         return
     await reply(update, context.content.safety.render(found.country))

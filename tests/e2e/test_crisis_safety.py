@@ -84,3 +84,12 @@ async def test_a_harmless_look_alike_is_logged_as_a_check_in(bot: Bot) -> None:
     assert CARING_OPENING not in answer.text
     assert "Streak" in answer.text
     assert await count(bot, CheckIn) == 1
+
+
+async def test_a_photo_caption_that_signals_a_crisis_gets_the_reply(bot: Bot) -> None:
+    ada = bot.fake.user(1)
+    await subscribe(bot, ada)
+    before = len(ada.inbox())
+    ada.send_photo(caption="no reason to live")
+    answer = await bot.fake.wait_for_message(ada.chat_id, after=before)
+    assert CARING_OPENING in answer.text
