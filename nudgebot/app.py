@@ -25,14 +25,19 @@ from nudgebot.delivery import DeliveryEngine, EngineOptions, TickReport
 from nudgebot.handlers import register
 from nudgebot.handlers.context import BotContext, BotData, Runtime, Services
 from nudgebot.health import Health
+from nudgebot.logs import hide_private_data_in_logs
 from nudgebot.metrics import Metrics
 from nudgebot.observers import MeteredCheckinService, count_error, count_update
 from nudgebot.ratelimit import SendRateLimiter
+from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.progress import ProgressService
+from nudgebot.services.safety import SafetyService
+from nudgebot.services.stats import StatsService
 from nudgebot.services.subscriptions import SubscriptionService
 from nudgebot.services.tips import TipService
 from nudgebot.services.updates import UpdateOnce
 from nudgebot.transport import AiohttpRequest
+from nudgebot.zone_countries import load_zone_countries
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +72,7 @@ def build_application(
 
     With webhook=True there is no Updater: updates arrive through POST /telegram instead.
     """
+    hide_private_data_in_logs()
     clock = clock or SystemClock()
     content = content or load_content(settings.content_dir)
     database = create_engine(settings.database_url)
@@ -111,6 +117,9 @@ def build_application(
         checkins=MeteredCheckinService(sessions, clock, metrics),
         progress=ProgressService(sessions, clock),
         tips=TipService(sessions, clock, content),
+        safety=SafetyService(sessions, load_zone_countries()),
+        data_rights=DataRightsService(sessions, clock, content),
+        stats=StatsService(sessions, clock, content),
         admin_ids=settings.admin_ids,
     )
 

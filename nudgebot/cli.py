@@ -1,4 +1,4 @@
-"""Operator commands: run [--webhook], db upgrade, content check, deliver --once."""
+"""Operator commands: run [--webhook], db upgrade, content check, deliver --once, stats."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     deliver.add_argument(
         "--once", action="store_true", required=True, help="one pass over everything due, then exit"
     )
+    commands.add_parser("stats", help="print subscribers, tips sent and check-in rates")
     return parser
 
 
@@ -97,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_db_upgrade(settings))
             print("database is at the newest schema")
             return EXIT_OK
+        if args.command == "stats":
+            return asyncio.run(_stats(settings))
         return asyncio.run(_deliver_once(settings))
     except ContentError as error:
         print(f"nudgebot: content problem:\n{error}", file=sys.stderr)
@@ -153,4 +156,23 @@ async def _deliver_once(settings: Settings) -> int:
         report = await runtime.engine.tick()
     await runtime.database.dispose()
     print(f"delivered: {report.summary()}")
+    return EXIT_OK
+
+
+async def _stats(settings: Settings) -> int:
+    from nudgebot.clock import SystemClock
+    from nudgebot.content import load_content
+    from nudgebot.db.engine import create_engine, create_session_factory
+    from nudgebot.db.migrate import upgrade_to_head
+    from nudgebot.services.stats import StatsService
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade_to_head(engine)
+        service = StatsService(
+            create_session_factory(engine), SystemClock(), load_content(settings.content_dir)
+        )
+        print((await service.stats()).render())
+    finally:
+        await engine.dispose()
     return EXIT_OK

@@ -1,4 +1,4 @@
-"""Load content/*.yaml (tips, FAQs, messages) into frozen, validated dataclasses."""
+"""Load content/*.yaml (tips, FAQs, messages, safety) into frozen, validated dataclasses."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 import yaml
+
+from nudgebot.safety_content import EMPTY_SAFETY, SAFETY_FILE, SafetyContent, parse_safety
 
 DEFAULT_CONTENT_DIR: Path = Path(__file__).resolve().parent.parent / "content"
 TIPS_FILE = "tips.yaml"
@@ -71,6 +73,14 @@ MESSAGE_PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType(
             "unknown_command": "",
             "error_generic": "",
             "admin_only": "",
+            "export_caption": "",
+            "export_csv_caption": "",
+            "forget_confirm": "",
+            "forget_yes_button": "",
+            "forget_no_button": "",
+            "forget_done": "",
+            "forget_nothing": "",
+            "forget_kept": "",
         }.items()
     }
 )
@@ -87,6 +97,8 @@ REQUIRED_COMMANDS: tuple[str, ...] = (
     "tips",
     "faq",
     "progress",
+    "export",
+    "forget",
     "help",
 )
 
@@ -165,6 +177,7 @@ class Content:
     faqs: tuple[Faq, ...]
     messages: Mapping[str, str]
     commands: Mapping[str, str]
+    safety: SafetyContent = EMPTY_SAFETY
 
     @property
     def tip_ids(self) -> tuple[str, ...]:
@@ -539,6 +552,13 @@ def _render_problems(content: Content, tips: _Problems, faqs: _Problems) -> None
             _check_rendered(content.render_faq(faq), f"faq {faq.id}", faqs)
 
 
+def _safety_problems(safety: SafetyContent, report: _Problems) -> None:
+    if not safety.reply:
+        return
+    for country in (None, *safety.countries):
+        _check_rendered(safety.render(country), f"reply for {country or 'default'}", report)
+
+
 def _check_rendered(rendered: str, item: str, report: _Problems) -> None:
     for reason in telegram_html_problems(rendered):
         report.add(item, f"rendered HTML: {reason}")
@@ -557,13 +577,17 @@ def _load(directory: Path) -> tuple[Content, list[ContentProblem]]:
     messages, commands = _parse_messages(
         _read_yaml(directory / MESSAGES_FILE, messages_report), messages_report
     )
+    safety_report = _Problems(f"{label}/{SAFETY_FILE}", problems)
+    safety = parse_safety(_read_yaml(directory / SAFETY_FILE, safety_report), safety_report.add)
     content = Content(
         tips=tuple(tips),
         faqs=tuple(faqs),
         messages=MappingProxyType(messages),
         commands=MappingProxyType(commands),
+        safety=safety,
     )
     _render_problems(content, tips_report, faq_report)
+    _safety_problems(safety, safety_report)
     return content, problems
 
 

@@ -6,26 +6,30 @@ import json
 import logging
 import re
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 # Any bot token: the numeric bot id, a colon and the 35-character secret.
 TOKEN_PATTERN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 REDACTED = "[redacted-token]"
-OMITTED = "[omitted]"
+HIDDEN = "[hidden]"
 LOG_FORMATS = ("text", "json")
 
-# python-telegram-bot's DEBUG lines that print whole updates or API payloads, which hold what
-# users wrote (check-ins, notes). Their templates are rewritten to keep only the harmless part.
-_PAYLOAD_TEMPLATES = {
-    "Processing update %s": "Processing update %s",
-    "Calling Bot API endpoint `%s` with parameters `%s`": "Calling Bot API endpoint `%s`",
-    "Call to Bot API endpoint `%s` finished with return value `%s`": (
-        "Call to Bot API endpoint `%s` finished"
-    ),
-    "Webhook received data: %s": "Webhook received data",
-    "Dropping pending update: %s": "Dropping pending update",
-}
+# Libraries that, at DEBUG (SQLAlchemy: at INFO too), log what they send and receive: Bot API
+# parameters and updates, SQL parameters and rows, the functions aiosqlite runs with their
+# arguments. Those carry check-in notes. Their arguments are hidden unless plainly harmless.
+PAYLOAD_LOGGERS = (
+    "telegram",
+    "aiosqlite",
+    "sqlalchemy.engine",
+    "asyncpg",
+    "httpx",
+    "httpcore",
+    "aiohttp.client",
+)
+_HARMLESS_TEXT = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
+_installed_factory: list[Callable[..., logging.LogRecord]] = []
 
 
 class RedactTokens(logging.Filter):
@@ -50,20 +54,40 @@ class RedactTokens(logging.Filter):
         return True
 
 
-class OmitPayloads(logging.Filter):
-    """Drops update and API payloads from library DEBUG lines; keeps update ids and methods."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        template = record.msg if isinstance(record.msg, str) else None
-        short = _PAYLOAD_TEMPLATES.get(template or "")
-        if short is None or not isinstance(record.args, tuple):
-            return True
-        args = record.args
-        if template == "Processing update %s":
-            args = (getattr(args[0], "update_id", OMITTED),) if args else ()
-        record.msg = short
-        record.args = args[: short.count("%s")]
+def _harmless(value: object) -> bool:
+    # Numbers and single words (method names, ids); never text with spaces, mappings or objects.
+    if isinstance(value, bool | int | float) or value is None:
         return True
+    return isinstance(value, str) and bool(_HARMLESS_TEXT.fullmatch(value)) and ":" not in value
+
+
+def _private(record: logging.LogRecord) -> logging.LogRecord:
+    if record.name.startswith(PAYLOAD_LOGGERS) and record.args:
+        args = record.args
+        if isinstance(args, tuple):
+            record.args = tuple(arg if _harmless(arg) else HIDDEN for arg in args)
+        else:  # a single mapping argument
+            record.args = (HIDDEN,) if "%s" in str(record.msg) else None
+    if isinstance(record.msg, str) and TOKEN_PATTERN.search(record.msg):
+        record.msg = TOKEN_PATTERN.sub(REDACTED, record.msg)
+    return record
+
+
+def hide_private_data_in_logs() -> None:
+    """Make every log record, whoever handles it, free of payloads; installed once per process.
+
+    A record factory rather than a handler filter: it applies before any handler (pytest's
+    caplog, a log shipper, a handler some library adds) can see the record.
+    """
+    if _installed_factory:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        return _private(previous(*args, **kwargs))
+
+    logging.setLogRecordFactory(factory)
+    _installed_factory.append(factory)
 
 
 class JsonLines(logging.Formatter):
@@ -91,7 +115,8 @@ def configure_logging(
     log_format: str = "text",
     stream: TextIO | None = None,
 ) -> None:
-    """One line per event on stderr, every handler behind the payload and token filters."""
+    """One line per event on stderr, payloads hidden at the source, tokens redacted."""
+    hide_private_data_in_logs()
     if log_format not in LOG_FORMATS:
         raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}")
     handler = logging.StreamHandler(stream or sys.stderr)
@@ -99,8 +124,6 @@ def configure_logging(
         handler.setFormatter(JsonLines())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    # Payloads go first, while the record still holds its template and arguments.
-    handler.addFilter(OmitPayloads())
     handler.addFilter(RedactTokens(token))
     root = logging.getLogger()
     root.handlers[:] = [handler]

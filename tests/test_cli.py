@@ -203,3 +203,35 @@ def test_a_port_in_use_is_one_clear_line_and_exit_code_1(tmp_path: Path) -> None
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "NUDGEBOT_PORT" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_stats_prints_the_same_text_as_the_stats_command(tmp_path: Path) -> None:
+    import asyncio
+    from datetime import time
+
+    from nudgebot.clock import SystemClock
+    from nudgebot.content import load_content
+    from nudgebot.db.engine import create_engine, create_session_factory
+    from nudgebot.db.migrate import upgrade_to_head
+    from nudgebot.services.stats import StatsService
+    from nudgebot.services.subscriptions import SubscriptionService
+
+    url = f"sqlite+aiosqlite:///{tmp_path}/bot.db"
+    engine = create_engine(url)
+    await upgrade_to_head(engine)
+    sessions = create_session_factory(engine)
+    service = SubscriptionService(
+        sessions, SystemClock(), default_timezone="UTC", default_send_time=time(9)
+    )
+    for chat in (1, 2, 3):
+        await service.start(chat, user_id=chat, language_code="en")
+    await service.stop(3)
+    expected = (await StatsService(sessions, SystemClock(), load_content()).stats()).render()
+    await engine.dispose()
+    result = await asyncio.to_thread(
+        run, "stats", env={"TELEGRAM_BOT_TOKEN": "123456:ABCdef", "NUDGEBOT_DATABASE_URL": url}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "subscribers: 3 (active 2, paused 0, stopped 1, blocked 0, gone 0)" in result.stdout
+    # Everything after the timestamp line matches what /stats renders for the same data.
+    assert result.stdout.strip().splitlines()[1:] == expected.splitlines()[1:]

@@ -12,6 +12,7 @@ from sqlalchemy import Date, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nudgebot.db.models import (
+    Base,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -266,11 +267,15 @@ async def record_outcomes(
     """Write every outcome of a batch in the caller's one transaction."""
     if not outcomes:
         return
+    # A Core UPDATE ... WHERE id = :delivery_id per outcome, not the ORM's bulk update by
+    # primary key: that one raises when a row is gone, and a subscriber who used /forget while
+    # their tip was in flight has no rows left. Their outcome is simply dropped.
+    table = Base.metadata.tables[Delivery.__tablename__]
     await session.execute(
-        update(Delivery),
+        update(table).where(table.c.id == bindparam("delivery_id")),
         [
             {
-                "id": outcome.job.delivery_id,
+                "delivery_id": outcome.job.delivery_id,
                 "status": outcome.status,
                 "message_id": outcome.message_id,
                 "sent_at": now if outcome.status == DeliveryStatus.SENT else None,

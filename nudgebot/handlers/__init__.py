@@ -12,8 +12,8 @@ from telegram.ext import (
     filters,
 )
 
-from nudgebot.handlers import checkins, common, reading, subscription
-from nudgebot.handlers.keyboards import FAQ_PREFIX, TIME_PREFIX, ZONE_PREFIX
+from nudgebot.handlers import checkins, common, data_rights, reading, safety, subscription
+from nudgebot.handlers.keyboards import FAQ_PREFIX, FORGET_PREFIX, TIME_PREFIX, ZONE_PREFIX
 
 COMMANDS = {
     "start": subscription.start,
@@ -27,12 +27,23 @@ COMMANDS = {
     "tips": reading.tips,
     "faq": reading.faq,
     "progress": common.progress,
+    "export": data_rights.export,
+    "forget": data_rights.forget,
     "help": common.help_command,
+    "stats": common.stats,  # operators only; not in the command menu
 }
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Add every handler in a deliberate order: commands, buttons, then free messages."""
+    """Add every handler in a deliberate order: safety first, commands, buttons, free messages."""
+    application.add_handler(
+        MessageHandler(
+            (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
+            & ((filters.TEXT & ~filters.COMMAND) | filters.CAPTION),
+            safety.crisis_check,
+        ),
+        group=safety.SAFETY_GROUP,
+    )
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(
@@ -42,6 +53,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(subscription.choice_button, pattern=f"^({ZONE_PREFIX}|{TIME_PREFIX})")
     )
     application.add_handler(CallbackQueryHandler(reading.faq_button, pattern=f"^{FAQ_PREFIX}"))
+    application.add_handler(
+        CallbackQueryHandler(data_rights.forget_button, pattern=f"^{FORGET_PREFIX}")
+    )
     application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
     application.add_handler(
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, checkins.edited_message)

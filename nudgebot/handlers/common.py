@@ -1,7 +1,8 @@
-"""/help, /progress, unknown commands, and the one error handler every update falls back on."""
+"""/help, /progress, /stats, unknown commands, and the error handler every update falls back on."""
 
 from __future__ import annotations
 
+import html
 import logging
 
 from telegram import Update
@@ -20,6 +21,16 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 async def unknown_command(update: Update, context: BotContext) -> None:
     await reply(update, context.content.text("unknown_command"))
+
+
+async def stats(update: Update, context: BotContext) -> None:
+    """Operators only; anyone else gets the unknown-command answer, so it stays unseen."""
+    user = update.effective_user
+    if user is None or user.id not in context.services.admin_ids:
+        await unknown_command(update, context)
+        return
+    snapshot = await context.services.stats.stats()
+    await reply(update, f"<pre>{html.escape(snapshot.render(), quote=False)}</pre>")
 
 
 async def progress(update: Update, context: BotContext) -> None:

@@ -17,7 +17,10 @@ from nudgebot.delivery import DeliveryEngine
 from nudgebot.health import Health
 from nudgebot.metrics import Metrics
 from nudgebot.services.checkins import CheckinService
+from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.progress import ProgressService
+from nudgebot.services.safety import SafetyService
+from nudgebot.services.stats import StatsService
 from nudgebot.services.subscriptions import SubscriptionService
 from nudgebot.services.tips import TipService
 from nudgebot.services.updates import UpdateOnce
@@ -33,6 +36,9 @@ class Services:
     checkins: CheckinService
     progress: ProgressService
     tips: TipService
+    safety: SafetyService
+    data_rights: DataRightsService
+    stats: StatsService
     admin_ids: frozenset[int]
 
 

@@ -13,6 +13,9 @@ from nudgebot.domain.timeparse import format_send_time
 ZONE_PREFIX = "tz:"
 TIME_PREFIX = "tm:"
 FAQ_PREFIX = "faq:"
+FORGET_PREFIX = "fg:"
+FORGET_YES = FORGET_PREFIX + "yes"
+FORGET_NO = FORGET_PREFIX + "no"
 COMMON_TIMES = (time(7), time(8), time(9), time(12), time(18), time(21))
 
 
@@ -51,6 +54,16 @@ def faq_keyboard(faqs: Sequence[Faq]) -> InlineKeyboardMarkup:
                 f"{faq.number}. {faq.label}", callback_data=f"{FAQ_PREFIX}{faq.number}"
             )
             for faq in faqs
+        ],
+        per_row=1,
+    )
+
+
+def forget_keyboard(yes: str, no: str) -> InlineKeyboardMarkup:
+    return _rows(
+        [
+            InlineKeyboardButton(yes, callback_data=FORGET_YES),
+            InlineKeyboardButton(no, callback_data=FORGET_NO),
         ],
         per_row=1,
     )

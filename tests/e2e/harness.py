@@ -65,8 +65,9 @@ class Bot:
         return message.text
 
 
-def settings_for(fake: FakeBotApi, database_url: str) -> Settings:
+def settings_for(fake: FakeBotApi, database_url: str, *, admin_ids: str = "") -> Settings:
     return Settings(
+        NUDGEBOT_ADMIN_IDS=admin_ids,
         TELEGRAM_BOT_TOKEN=fake.token,
         NUDGEBOT_DATABASE_URL=database_url,
         NUDGEBOT_TELEGRAM_API_URL=fake.base_url,
@@ -79,11 +80,18 @@ def settings_for(fake: FakeBotApi, database_url: str) -> Settings:
 
 @asynccontextmanager
 async def running_bot(
-    fake: FakeBotApi, database_url: str, clock: ManualClock, *, send_timeout: float = 5.0
+    fake: FakeBotApi,
+    database_url: str,
+    clock: ManualClock,
+    *,
+    send_timeout: float = 5.0,
+    admin_ids: str = "",
 ) -> AsyncIterator[Bot]:
     """Start the Application the way run_polling does, and stop it the same way."""
     app = build_application(
-        settings_for(fake, database_url), clock=clock, send_timeout=send_timeout
+        settings_for(fake, database_url, admin_ids=admin_ids),
+        clock=clock,
+        send_timeout=send_timeout,
     )
     await app.initialize()
     assert app.post_init is not None

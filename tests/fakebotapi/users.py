@@ -67,11 +67,14 @@ class FakeUser:
         }
         return self._send({"sticker": sticker}, "sticker", None)
 
-    def send_photo(self) -> int:
-        """Queue a photo message without caption; return its message id."""
+    def send_photo(self, caption: str | None = None) -> int:
+        """Queue a photo message, with a caption if given; return its message id."""
         size = {"file_id": f"photo-{self.id}", "file_unique_id": f"pho{self.id}"}
         photo = [{**size, "width": 90, "height": 90}, {**size, "width": 1280, "height": 960}]
-        return self._send({"photo": photo}, "photo", None)
+        body: dict[str, Any] = {"photo": photo}
+        if caption is not None:
+            body["caption"] = caption
+        return self._send(body, "photo", None)
 
     def edit_text(self, message_id: int, text: str) -> None:
         """Edit one of this user's text messages: queues an edited_message update."""
