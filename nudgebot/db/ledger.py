@@ -28,7 +28,7 @@ class Job:
     """One claimed message, committed to the ledger before anything is sent.
 
     `kind` says which source renders it (the daily tip, or another kind of scheduled message);
-    `tip_id` is the tip it is about, if any.
+    `tip_id` is the tip it is about, if any; `ref` what else it refers to (a broadcast's id).
     """
 
     delivery_id: int
@@ -38,6 +38,7 @@ class Job:
     local_date: date
     attempts: int
     kind: str = DeliveryKind.TIP
+    ref: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,7 @@ async def claim_retries(
                 local_date=delivery.local_date,
                 attempts=delivery.attempts,
                 kind=delivery.kind,
+                ref=delivery.ref,
             )
         )
     return jobs
