@@ -9,6 +9,7 @@ from typing import Any, cast
 from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot, JobQueue
 
+from nudgebot.broadcast_source import BroadcastSource
 from nudgebot.clock import Clock, SystemClock
 from nudgebot.config import Settings
 from nudgebot.content import Content, load_content
@@ -91,7 +92,17 @@ def build_application(
         tips=TipService(sessions, clock, content),
         admin_ids=settings.admin_ids,
     )
-    engine = DeliveryEngine(sessions, application.bot, content, clock, engine_options(settings))
+    # Broadcasts recorded with `nudgebot broadcast --enqueue-only` go out with the tick, in
+    # the room the batches leave after the daily tips.
+    broadcasts = BroadcastSource(sessions, paid_broadcast=settings.paid_broadcast)
+    engine = DeliveryEngine(
+        sessions,
+        application.bot,
+        content,
+        clock,
+        engine_options(settings),
+        sources=[broadcasts],
+    )
     application.bot_data.runtime = Runtime(settings, database, engine, migrate)
     register(application)
     return application

@@ -48,6 +48,8 @@ async def record(session: AsyncSession, digest: str, text: str, now: datetime) -
         literal(DeliveryStatus.PENDING.value, String),
         literal(now, UTCDateTime),
         literal(now, UTCDateTime),
+        # Pending rows keep the recording time here, so the claim walks the pending index in
+        # recording order instead of sorting every waiting recipient.
         literal(now, UTCDateTime),
         literal(0),
         Subscriber.chat_id,
@@ -94,7 +96,6 @@ async def claim_pending(
             .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
             .where(
                 Delivery.status == DeliveryStatus.PENDING,
-                Delivery.next_attempt_at <= now,
                 Delivery.kind == DeliveryKind.BROADCAST,
             )
             .order_by(Delivery.next_attempt_at, Delivery.id)
