@@ -162,8 +162,9 @@ def _broadcast_command(
         return asyncio.run(_broadcast(settings, announcement, resume, enqueue_only=enqueue_only))
     except (SQLAlchemyError, OSError) as error:
         # Whatever was claimed is in the ledger: running the same command again continues.
+        reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
         print(
-            f"nudgebot: broadcast stopped by a database or network problem: {error}",
+            f"nudgebot: broadcast stopped by a database or network problem: {reason}",
             file=sys.stderr,
         )
         return EXIT_PROBLEM

@@ -140,3 +140,25 @@ async def test_deliver_once_sends_what_is_due_and_prints_it(tmp_path: Path) -> N
         assert process.returncode == 0, stderr.decode()
         assert "expired 3" in stdout.decode()  # their 2020 tips are far beyond the window
         assert fake.token not in stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"), [("\n", "is empty"), ("<blink>Hi</blink>", "<blink> is not allowed")]
+)
+def test_broadcast_refuses_a_bad_announcement_in_one_line_with_exit_2(
+    tmp_path: Path, text: str, reason: str
+) -> None:
+    (tmp_path / "news.html").write_text(text)
+    result = run(
+        "broadcast",
+        str(tmp_path / "news.html"),
+        env={
+            "TELEGRAM_BOT_TOKEN": "123456:ABCdef",
+            "NUDGEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db",
+        },
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert reason in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.db").exists()  # refused before anything was recorded

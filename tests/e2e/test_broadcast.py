@@ -15,6 +15,7 @@ from nudgebot.clock import SystemClock
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.migrate import upgrade_to_head
 from nudgebot.db.models import Delivery, DeliveryKind
+from nudgebot.services.broadcasts import BroadcastService
 from nudgebot.services.subscriptions import SubscriptionService
 from tests.e2e.harness import Bot
 from tests.e2e.test_subscriber_journey import subscribe
@@ -105,18 +106,12 @@ async def test_an_enqueued_broadcast_reaches_each_active_subscriber_once_via_the
     assert row.status == "blocked"
 
 
-async def test_two_broadcasts_on_one_day_both_reach_a_subscriber(
-    bot: Bot, database_url: str, tmp_path: Path
-) -> None:
+async def test_two_broadcasts_on_one_day_both_reach_a_subscriber(bot: Bot) -> None:
     ada = bot.fake.user(1)
     await subscribe(bot, ada)
-    env = env_for(bot.fake, database_url)
-    await broadcast(
-        env, announcement(tmp_path, "Morning note", "a.html"), "--enqueue-only", cwd=tmp_path
-    )
-    await broadcast(
-        env, announcement(tmp_path, "Evening note", "b.html"), "--enqueue-only", cwd=tmp_path
-    )
+    service = BroadcastService(bot.sessions, bot.clock)  # what --enqueue-only does
+    await service.record("Morning note")
+    await service.record("Evening note")
     await bot.fake.wait_for_message(ada.chat_id, "Morning note")
     await bot.fake.wait_for_message(ada.chat_id, "Evening note")
 
@@ -148,7 +143,7 @@ async def test_a_broadcast_killed_mid_way_and_run_again_reaches_everyone_at_most
     url = f"sqlite+aiosqlite:///{tmp_path}/bot.db"
     await seed_subscribers(url, range(1, subscribers + 1))
     async with FakeBotApi(latency=0.05, accept_any_chat=True) as fake:
-        env = env_for(fake, url, NUDGEBOT_SEND_RATE="300")
+        env = env_for(fake, url, NUDGEBOT_SEND_RATE="200")
         file = announcement(tmp_path)
         process = await start_broadcast(env, file, cwd=tmp_path)
         # Mid-way: the first batches are recorded, one is claimed and partly sent.
@@ -194,3 +189,31 @@ async def test_a_broadcast_killed_mid_way_and_run_again_reaches_everyone_at_most
     assert statuses["sent"] + maybe_sent == subscribers
     assert all(sends[chat] == 1 for chat in sent_chats)
     assert f"in flight {maybe_sent}" in printed
+
+
+async def test_sigterm_stops_after_recording_the_batch_in_flight_so_nothing_is_left_unknown(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/bot.db"
+    await seed_subscribers(url, range(1, 601))
+    async with FakeBotApi(latency=0.05, accept_any_chat=True) as fake:
+        env = env_for(fake, url, NUDGEBOT_SEND_RATE="200")
+        process = await start_broadcast(env, announcement(tmp_path), cwd=tmp_path)
+        await fake.wait_for(lambda: len(fake.calls_to("sendMessage")) >= 100, timeout=60)
+        process.terminate()
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1
+    assert "run the same command again" in stderr.decode()
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            statuses = set(
+                (
+                    await connection.execute(
+                        select(Delivery.status).where(Delivery.kind == DeliveryKind.BROADCAST)
+                    )
+                ).scalars()
+            )
+    finally:
+        await engine.dispose()
+    assert statuses == {"sent", "pending"}
