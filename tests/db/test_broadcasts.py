@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -10,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
-from nudgebot.db import broadcasts
+from nudgebot.db import broadcasts, ledger
 from nudgebot.db.ledger import ClaimCounts, Job
 from nudgebot.db.models import Delivery, DeliveryKind, DeliveryStatus, Subscriber
 from nudgebot.services.broadcasts import BroadcastService
@@ -141,3 +142,19 @@ async def test_who_stopped_after_the_recording_is_skipped_not_sent(
     assert counts.expired == 1
     tally = await service.tally(recorded)
     assert (tally.skipped, tally.in_flight, tally.waiting) == (1, 1, 0)
+
+
+async def test_a_claim_left_by_a_dead_process_turns_unknown_and_is_never_claimed_again(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    await subscribe(sessions, clock, 1, 2)
+    service = BroadcastService(sessions, clock)
+    recorded = await service.record("Hi")
+    await claim_all(sessions, clock)  # ... and the process dies before recording anything
+    clock.advance(timedelta(minutes=11))
+    async with sessions.begin() as session:
+        stale = await ledger.mark_stale_claims_unknown(session, clock.now(), timedelta(minutes=10))
+    assert stale == 2
+    assert await claim_all(sessions, clock) == []
+    tally = await service.tally(recorded)
+    assert (tally.unknown, tally.in_flight, tally.waiting) == (2, 0, 0)
