@@ -151,7 +151,7 @@ async def _deliver_once(settings: Settings) -> int:
 
 def _announcement(file: Path | None, resume: int | None) -> str | None:
     if (file is None) == (resume is None):
-        raise AnnouncementError("give the announcement FILE, or --resume ID, but not both")
+        raise AnnouncementError("give either the announcement FILE or --resume ID")
     return None if file is None else read_announcement(file)
 
 
@@ -196,11 +196,15 @@ async def _broadcast(
             broadcast = found
         when = broadcast.created_at.strftime("%Y-%m-%d %H:%M UTC")
         if broadcast.new:
-            print(f"broadcast {broadcast.id} recorded for {broadcast.recipients} subscribers")
+            print(
+                f"broadcast {broadcast.id} recorded for {broadcast.recipients} subscribers",
+                flush=True,
+            )
         else:
             print(
                 f"broadcast {broadcast.id} was recorded on {when} for {broadcast.recipients} "
-                "subscribers; continuing it (nobody gets it twice)"
+                "subscribers; continuing it (nobody gets it twice)",
+                flush=True,
             )
         if enqueue_only:
             print(f"broadcast {broadcast.id} is queued; the running bot will deliver it")
