@@ -16,6 +16,7 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from nudgebot.broadcast_source import BroadcastSource
 from nudgebot.clock import Clock, SystemClock
 from nudgebot.config import Settings
 from nudgebot.content import Content, load_content
@@ -122,13 +123,22 @@ def build_application(
         stats=StatsService(sessions, clock, content),
         admin_ids=settings.admin_ids,
     )
+    # Broadcasts recorded with `nudgebot broadcast --enqueue-only` go out with the tick, in
+    # the room the batches leave after the daily tips.
+    broadcasts = BroadcastSource(sessions, paid_broadcast=settings.paid_broadcast)
 
     def observe(report: TickReport, seconds: float) -> None:
         metrics.observe_tick(report, seconds)
         health.pass_done()
 
     engine = DeliveryEngine(
-        sessions, application.bot, content, clock, engine_options(settings), observer=observe
+        sessions,
+        application.bot,
+        content,
+        clock,
+        engine_options(settings),
+        sources=[broadcasts],
+        observer=observe,
     )
     application.bot_data.runtime = Runtime(
         settings,

@@ -1,4 +1,4 @@
-"""Operator commands: run [--webhook], db upgrade, content check, deliver --once, stats."""
+"""Operator commands: run, db upgrade, content check, deliver --once, stats, broadcast."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from nudgebot.announcement import AnnouncementError, read_announcement
 from nudgebot.config import Settings, SettingsError, load_settings, require_webhook
 from nudgebot.content import DEFAULT_CONTENT_DIR, ContentError, check_content
 from nudgebot.logs import LOG_FORMATS, configure_logging
@@ -55,6 +58,23 @@ def _parser() -> argparse.ArgumentParser:
         "--once", action="store_true", required=True, help="one pass over everything due, then exit"
     )
     commands.add_parser("stats", help="print subscribers, tips sent and check-in rates")
+    broadcast = commands.add_parser(
+        "broadcast", help="send an announcement to every active subscriber, once each"
+    )
+    broadcast.add_argument(
+        "file", nargs="?", type=Path, metavar="FILE", help="the announcement, in Telegram HTML"
+    )
+    broadcast.add_argument(
+        "--resume",
+        type=int,
+        metavar="ID",
+        help="continue broadcast ID (running the same FILE again does the same)",
+    )
+    broadcast.add_argument(
+        "--enqueue-only",
+        action="store_true",
+        help="record it and exit; the running bot (nudgebot run) delivers it",
+    )
     return parser
 
 
@@ -79,6 +99,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "content":
         return _content_check()
     webhook = args.command == "run" and args.webhook
+    announcement: str | None = None
+    if args.command == "broadcast":
+        # Refused before any setting is read: a bad file is the thing to fix first.
+        try:
+            announcement = _announcement(args.file, args.resume)
+        except AnnouncementError as error:
+            print(f"nudgebot: {error}", file=sys.stderr)
+            return EXIT_USAGE
     try:
         settings = load_settings()
         if webhook:
@@ -100,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "stats":
             return asyncio.run(_stats(settings))
+        if args.command == "broadcast":
+            return _broadcast_command(
+                settings, announcement, args.resume, enqueue_only=args.enqueue_only
+            )
         return asyncio.run(_deliver_once(settings))
     except ContentError as error:
         print(f"nudgebot: content problem:\n{error}", file=sys.stderr)
@@ -175,4 +207,85 @@ async def _stats(settings: Settings) -> int:
         print((await service.stats()).render())
     finally:
         await engine.dispose()
+    return EXIT_OK
+
+
+def _announcement(file: Path | None, resume: int | None) -> str | None:
+    if (file is None) == (resume is None):
+        raise AnnouncementError("give either the announcement FILE or --resume ID")
+    return None if file is None else read_announcement(file)
+
+
+def _broadcast_command(
+    settings: Settings, announcement: str | None, resume: int | None, *, enqueue_only: bool
+) -> int:
+    try:
+        return asyncio.run(_broadcast(settings, announcement, resume, enqueue_only=enqueue_only))
+    except (SQLAlchemyError, OSError) as error:
+        # Whatever was claimed is in the ledger: running the same command again continues.
+        reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
+        print(
+            f"nudgebot: broadcast stopped by a database or network problem: {reason}",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEM
+
+
+async def _broadcast(
+    settings: Settings, announcement: str | None, resume: int | None, *, enqueue_only: bool
+) -> int:
+    from nudgebot.app import build_application
+    from nudgebot.broadcaster import Broadcaster
+    from nudgebot.db.engine import create_session_factory
+    from nudgebot.db.migrate import upgrade_to_head
+    from nudgebot.services.broadcasts import BroadcastService
+
+    application = build_application(settings)
+    runtime = application.bot_data.runtime
+    clock = application.bot_data.services.clock
+    service = BroadcastService(create_session_factory(runtime.database), clock)
+    try:
+        await upgrade_to_head(runtime.database)
+        if announcement is not None:
+            broadcast = await service.record(announcement)
+        else:
+            assert resume is not None
+            found = await service.find(resume)
+            if found is None:
+                print(f"nudgebot: there is no broadcast {resume}", file=sys.stderr)
+                return EXIT_USAGE
+            broadcast = found
+        when = broadcast.created_at.strftime("%Y-%m-%d %H:%M UTC")
+        if broadcast.new:
+            print(
+                f"broadcast {broadcast.id} recorded for {broadcast.recipients} subscribers",
+                flush=True,
+            )
+        else:
+            print(
+                f"broadcast {broadcast.id} was recorded on {when} for {broadcast.recipients} "
+                "subscribers; continuing it (nobody gets it twice)",
+                flush=True,
+            )
+        if enqueue_only:
+            print(f"broadcast {broadcast.id} is queued; the running bot will deliver it")
+            return EXIT_OK
+        async with application.bot:
+            tally = await Broadcaster(
+                runtime.engine, service, clock, lambda line: print(line, flush=True)
+            ).run(broadcast)
+    finally:
+        await runtime.database.dispose()
+    print(f"broadcast {broadcast.id} to {tally.recipients} subscribers: {tally.summary()}")
+    if tally.waiting:
+        print(
+            f"{tally.waiting} still to send: run the same command again to continue",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEM
+    if tally.in_flight:
+        print(
+            f"{tally.in_flight} claimed by another process (the bot, or a run that stopped): "
+            "the bot finishes them, or they count as unknown once their lease runs out"
+        )
     return EXIT_OK

@@ -235,3 +235,25 @@ async def test_stats_prints_the_same_text_as_the_stats_command(tmp_path: Path) -
     assert "subscribers: 3 (active 2, paused 0, stopped 1, blocked 0, gone 0)" in result.stdout
     # Everything after the timestamp line matches what /stats renders for the same data.
     assert result.stdout.strip().splitlines()[1:] == expected.splitlines()[1:]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"), [("\n", "is empty"), ("<blink>Hi</blink>", "<blink> is not allowed")]
+)
+def test_broadcast_refuses_a_bad_announcement_in_one_line_with_exit_2(
+    tmp_path: Path, text: str, reason: str
+) -> None:
+    (tmp_path / "news.html").write_text(text)
+    result = run(
+        "broadcast",
+        str(tmp_path / "news.html"),
+        env={
+            "TELEGRAM_BOT_TOKEN": "123456:ABCdef",
+            "NUDGEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db",
+        },
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert reason in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.db").exists()  # refused before anything was recorded

@@ -31,7 +31,7 @@ class Job:
     """One claimed message, committed to the ledger before anything is sent.
 
     `kind` says which source renders it (the daily tip, or another kind of scheduled message);
-    `tip_id` is the tip it is about, if any.
+    `tip_id` is the tip it is about, if any; `ref` what else it refers to (a broadcast's id).
     """
 
     delivery_id: int
@@ -41,6 +41,7 @@ class Job:
     local_date: date
     attempts: int
     kind: str = DeliveryKind.TIP
+    ref: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,7 @@ async def claim_retries(
                 local_date=delivery.local_date,
                 attempts=delivery.attempts,
                 kind=delivery.kind,
+                ref=delivery.ref,
             )
         )
     return jobs

@@ -1,4 +1,4 @@
-"""The tables: subscribers, the delivery ledger, check-ins and the notes behind them."""
+"""The tables: subscribers, the delivery ledger, broadcasts, check-ins and their notes."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ class SubscriberStatus(StrEnum):
 
 
 class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # a broadcast's recipient, recorded, waiting for its turn to be claimed
     CLAIMED = "claimed"  # claimed by a tick; the send may be in flight
     RETRY = "retry"  # surely not sent; try again at next_attempt_at
     SENT = "sent"
@@ -55,6 +56,7 @@ class DeliveryStatus(StrEnum):
 
 class DeliveryKind(StrEnum):
     TIP = "tip"
+    BROADCAST = "broadcast"
 
 
 class Subscriber(Base):
@@ -83,7 +85,7 @@ class Subscriber(Base):
 class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (
-        UniqueConstraint("subscriber_id", "kind", "local_date", name="uq_deliveries_claim"),
+        UniqueConstraint("subscriber_id", "kind", "local_date", "ref", name="uq_deliveries_claim"),
         Index("ix_deliveries_message", "chat_id", "message_id"),
         Index("ix_deliveries_pending", "status", "next_attempt_at"),
     )
@@ -94,6 +96,10 @@ class Delivery(Base):
     )
     kind: Mapped[str] = mapped_column(String(16), default=DeliveryKind.TIP)
     local_date: Mapped[date] = mapped_column(Date)
+    # What the message is beside its kind and day ('' for the daily tip; a broadcast's id), so
+    # one subscriber can get two broadcasts on one day and still each one at most once. Never
+    # NULL: NULLs are distinct in a UNIQUE constraint and would let a claim be written twice.
+    ref: Mapped[str] = mapped_column(String(32), default="", server_default="")
     tip_id: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(16))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -105,6 +111,19 @@ class Delivery(Base):
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(String(200))
+
+
+class Broadcast(Base):
+    """An announcement recorded by `nudgebot broadcast`; its recipients are ledger rows."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # sha256 of the text: running the same command again finds the same broadcast and resumes it.
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class CheckIn(Base):
