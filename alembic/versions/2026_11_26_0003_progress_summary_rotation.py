@@ -28,13 +28,9 @@ def upgrade() -> None:
             sa.Column("summary_day", sa.Integer(), server_default="6", nullable=False)
         )
         batch_op.add_column(
-            sa.Column(
-                "summary_time", sa.String(length=5), server_default="18:00", nullable=False
-            )
+            sa.Column("summary_time", sa.String(length=5), server_default="18:00", nullable=False)
         )
-        batch_op.add_column(
-            sa.Column("next_summary_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("next_summary_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("next_summary_date", sa.Date(), nullable=True))
         batch_op.create_index(
             batch_op.f("ix_subscribers_next_summary_at"), ["next_summary_at"], unique=False

@@ -17,8 +17,8 @@ from nudgebot.db.models import (
     Subscriber,
     SubscriberStatus,
 )
-from nudgebot.db.queries import insert_or_ignore
-from nudgebot.domain.rotation import pick_next
+from nudgebot.db.queries import insert_or_ignore, logged_counts
+from nudgebot.domain.rotation import cycle_complete, pick_next
 from nudgebot.domain.schedule import next_due
 from nudgebot.services.views import parse_hh_mm
 
@@ -155,12 +155,20 @@ async def claim_due(
     if not subscribers:
         return []
     planned: list[dict[str, object]] = []
-    picks: dict[int, tuple[str, tuple[str, ...]]] = {}
+    picks: dict[int, tuple[str, tuple[str, ...], bool]] = {}
+    # From the second cycle on the order adapts to what each subscriber logged: one query
+    # fetches the counts for the whole batch, and only for those who need them.
+    opening = {
+        row.id for row in subscribers if cycle_complete(tip_order, split_seen(row.cycle_seen))
+    }
+    logged = await logged_counts(
+        session, [row.id for row in subscribers if row.cycle_number >= 2 or row.id in opening]
+    )
     for row in subscribers:
         assert row.next_due_at is not None
         assert row.next_local_date is not None
         late = now - row.next_due_at > catch_up
-        tip_id, seen = pick_next(tip_order, split_seen(row.cycle_seen))
+        tip_id, seen = pick_next(tip_order, split_seen(row.cycle_seen), logged.get(row.id))
         planned.append(
             {
                 "subscriber_id": row.id,
@@ -176,7 +184,7 @@ async def claim_due(
             }
         )
         if not late:
-            picks[row.id] = (tip_id, seen)
+            picks[row.id] = (tip_id, seen, row.id in opening)
     inserted = (
         await session.execute(
             insert_or_ignore(session, Delivery)
@@ -195,8 +203,10 @@ async def claim_due(
         day = row.next_local_date
         assert day is not None
         if row.id in claimed:
-            tip_id, seen = picks[row.id]
+            tip_id, seen, opens_cycle = picks[row.id]
             row.cycle_seen = ",".join(seen)
+            if opens_cycle:
+                row.cycle_number += 1
             row.last_delivered_date = day
             jobs.append(Job(claimed[row.id], row.id, row.chat_id, tip_id, day, attempts=1))
             not_before = now
