@@ -87,7 +87,7 @@ def build_application(
             default_send_time=settings.send_time,
         ),
         checkins=CheckinService(sessions, clock),
-        progress=ProgressService(sessions, clock),
+        progress=ProgressService(sessions, clock, content),
         tips=TipService(sessions, clock, content),
         admin_ids=settings.admin_ids,
     )
