@@ -21,7 +21,9 @@ from nudgebot.ratelimit import SendRateLimiter
 from nudgebot.services.checkins import CheckinService
 from nudgebot.services.progress import ProgressService
 from nudgebot.services.subscriptions import SubscriptionService
+from nudgebot.services.summary_settings import SummaryService
 from nudgebot.services.tips import TipService
+from nudgebot.summary_source import SummarySource
 from nudgebot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
@@ -89,9 +91,14 @@ def build_application(
         checkins=CheckinService(sessions, clock),
         progress=ProgressService(sessions, clock, content),
         tips=TipService(sessions, clock, content),
+        summaries=SummaryService(sessions, clock),
         admin_ids=settings.admin_ids,
     )
-    engine = DeliveryEngine(sessions, application.bot, content, clock, engine_options(settings))
+    options = engine_options(settings)
+    summaries = SummarySource(
+        sessions, content, catch_up=options.catch_up, paid_broadcast=options.paid_broadcast
+    )
+    engine = DeliveryEngine(sessions, application.bot, content, clock, options, sources=[summaries])
     application.bot_data.runtime = Runtime(settings, database, engine, migrate)
     register(application)
     return application

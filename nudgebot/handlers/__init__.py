@@ -12,7 +12,7 @@ from telegram.ext import (
     filters,
 )
 
-from nudgebot.handlers import checkins, common, reading, subscription
+from nudgebot.handlers import checkins, common, reading, subscription, summary
 from nudgebot.handlers.keyboards import FAQ_PREFIX, TIME_PREFIX, ZONE_PREFIX
 
 COMMANDS = {
@@ -27,6 +27,7 @@ COMMANDS = {
     "tips": reading.tips,
     "faq": reading.faq,
     "progress": common.progress,
+    "summary": summary.summary,
     "help": common.help_command,
 }
 

@@ -17,6 +17,7 @@ from nudgebot.delivery import DeliveryEngine
 from nudgebot.services.checkins import CheckinService
 from nudgebot.services.progress import ProgressService
 from nudgebot.services.subscriptions import SubscriptionService
+from nudgebot.services.summary_settings import SummaryService
 from nudgebot.services.tips import TipService
 
 
@@ -30,6 +31,7 @@ class Services:
     checkins: CheckinService
     progress: ProgressService
     tips: TipService
+    summaries: SummaryService
     admin_ids: frozenset[int]
 
 
