@@ -59,7 +59,8 @@ async def test_summary_off_stops_it_and_summary_on_brings_it_back(bot: Bot) -> N
     await at(bot, SUNDAY_18_BERLIN + timedelta(hours=1))
     assert summaries(ada) == []
     answer = await bot.say(ada, "/summary on")
-    assert "Sunday" in answer and "18:00" in answer
+    assert "Sunday" in answer
+    assert "18:00" in answer
     await at(bot, SUNDAY_18_BERLIN + WEEK)
     [summary] = await bot.fake.wait_for(lambda: summaries(ada) or None)
     assert "quiet week" in summary.text  # nothing logged: a gentle line, never guilt
@@ -70,7 +71,8 @@ async def test_summary_with_a_day_and_time_moves_it(bot: Bot) -> None:
     ada = bot.fake.user(1)
     await subscribe(bot, ada)
     answer = await bot.say(ada, "/summary friday 8pm")
-    assert "Friday" in answer and "20:00" in answer
+    assert "Friday" in answer
+    assert "20:00" in answer
     await at(bot, datetime(2026, 3, 27, 19, 0, tzinfo=UTC))  # 20:00 in Berlin, still winter
     await bot.fake.wait_for(lambda: summaries(ada) or None)
 
@@ -79,6 +81,7 @@ async def test_summary_alone_says_when_and_nonsense_gets_a_kind_hint(bot: Bot) -
     ada = bot.fake.user(1)
     await subscribe(bot, ada)
     status = await bot.say(ada, "/summary")
-    assert "Sunday" in status and "18:00" in status
+    assert "Sunday" in status
+    assert "18:00" in status
     hint = await bot.say(ada, "/summary whenever")
     assert "/summary sunday 18:00" in hint
