@@ -85,3 +85,10 @@ async def test_summary_alone_says_when_and_nonsense_gets_a_kind_hint(bot: Bot) -
     assert "18:00" in status
     hint = await bot.say(ada, "/summary whenever")
     assert "/summary sunday 18:00" in hint
+
+
+async def test_summary_is_in_the_command_menu_and_in_help(bot: Bot) -> None:
+    [call] = await bot.fake.wait_for(lambda: bot.fake.calls_to("setMyCommands") or None)
+    assert "summary" in [command["command"] for command in call.params["commands"]]
+    ada = bot.fake.user(1)
+    assert "/summary" in await bot.say(ada, "/help")
