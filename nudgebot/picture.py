@@ -127,11 +127,20 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, size: int, width: int) -> str:
 def render_progress(data: ProgressData, labels: Labels | None = None) -> bytes:
     """The picture as PNG bytes; the same data always gives the same bytes."""
     labels = labels or Labels()
-    habits = len(data.habits)
-    height = 370 + 4 * CELL_H + 110 + 80 + habits * BAR_ROW + MARGIN
+    height = 370 + 4 * CELL_H + 110 + 80 + len(data.habits) * BAR_ROW + MARGIN
     image = Image.new("RGB", (WIDTH, height), PAPER)
     draw = ImageDraw.Draw(image)
-    y = MARGIN
+    y = _header(draw, data, labels, MARGIN)
+    y = _calendar(draw, data, labels, y)
+    y = _legend(draw, labels, y)
+    _completion(draw, data, labels, y)
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=COMPRESS_LEVEL)
+    return out.getvalue()
+
+
+def _header(draw: ImageDraw.ImageDraw, data: ProgressData, labels: Labels, y: int) -> int:
+    """Title, dates, streaks and days logged; returns where the next part starts."""
     first, last = data.first_day, data.today
     draw.text((MARGIN, y), labels.title, font=_font(56), fill=INK)
     y += 72
@@ -145,9 +154,11 @@ def render_progress(data: ProgressData, labels: Labels | None = None) -> bytes:
     y += 64
     logged = labels.days.format(days=data.days_logged, total=WINDOW_DAYS)
     draw.text((MARGIN, y), logged, font=_font(32), fill=INK)
-    y += 70
+    return y + 70
 
-    # The calendar: 4 rows of 7 days, oldest at the top left, today at the bottom right.
+
+def _calendar(draw: ImageDraw.ImageDraw, data: ProgressData, labels: Labels, y: int) -> int:
+    """4 rows of 7 days, oldest at the top left, today (framed) at the bottom right."""
     for column in range(7):
         name = labels.weekdays[data.days[column].weekday()]
         draw.text((MARGIN + column * CELL_W + 10, y), name, font=_font(28), fill=MUTED)
@@ -166,9 +177,11 @@ def render_progress(data: ProgressData, labels: Labels | None = None) -> bytes:
         if label:
             short = _fit(draw, label, 22, CELL_W - 16)
             draw.text((x0 + 10, y0 + CELL_H - 34), short, font=_font(22), fill=INK)
-    y += 4 * CELL_H + 24
+    return y + 4 * CELL_H + 24
 
-    # The legend: the same shapes, named.
+
+def _legend(draw: ImageDraw.ImageDraw, labels: Labels, y: int) -> int:
+    """The same shapes as the calendar, named."""
     x = MARGIN
     for mark, name in (
         (Mark.DONE, labels.done),
@@ -179,28 +192,25 @@ def render_progress(data: ProgressData, labels: Labels | None = None) -> bytes:
         draw_mark(draw, mark, x + 20, y + 22, 18)
         draw.text((x + 50, y + 4), name, font=_font(30), fill=INK)
         x += 60 + int(draw.textlength(name, font=_font(30))) + 40
-    y += 86
+    return y + 86
 
+
+def _completion(draw: ImageDraw.ImageDraw, data: ProgressData, labels: Labels, y: int) -> None:
+    """One bar per habit: the share of the times it came that it was logged."""
     draw.text((MARGIN, y), labels.completion, font=_font(40), fill=INK)
     y += 64
     bar_x0, bar_x1 = MARGIN + LABEL_W, WIDTH - MARGIN - 150
     for habit in data.habits:
-        draw.text(
-            (MARGIN, y + 8), _fit(draw, habit.label, 30, LABEL_W - 16), font=_font(30), fill=INK
-        )
+        label = _fit(draw, habit.label, 30, LABEL_W - 16)
+        draw.text((MARGIN, y + 8), label, font=_font(30), fill=INK)
         draw.rectangle((bar_x0, y + 8, bar_x1, y + 40), outline=GRID, width=2)
         share = habit.completion
         if share:
-            draw.rectangle(
-                (bar_x0, y + 8, bar_x0 + int((bar_x1 - bar_x0) * share), y + 40), fill=DONE
-            )
+            filled = bar_x0 + int((bar_x1 - bar_x0) * share)
+            draw.rectangle((bar_x0, y + 8, filled, y + 40), fill=DONE)
         offered = max(habit.offered, habit.logged)
         figure = (
             labels.share.format(logged=habit.logged, offered=offered) if offered else labels.not_yet
         )
         draw.text((bar_x1 + 16, y + 8), figure, font=_font(30), fill=INK if offered else MUTED)
         y += BAR_ROW
-
-    out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=COMPRESS_LEVEL)
-    return out.getvalue()
