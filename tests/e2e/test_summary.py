@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from PIL import Image
+from sqlalchemy import update
 
+from nudgebot.clock import ManualClock
+from nudgebot.db.models import Subscriber
 from nudgebot.picture import WIDTH
-from tests.e2e.harness import Bot
+from tests.e2e.harness import Bot, running_bot
 from tests.e2e.test_subscriber_journey import count_ack, receive_tip, subscribe
-from tests.fakebotapi import BotMessage, FakeUser
+from tests.fakebotapi import BotMessage, FakeBotApi, FakeUser
 
 # Berlin moves its clocks forward early on Sunday 29 March 2026: 18:00 there is 16:00 UTC
 # that evening (it would be 17:00 UTC the week before).
@@ -92,3 +95,27 @@ async def test_summary_is_in_the_command_menu_and_in_help(bot: Bot) -> None:
     assert "summary" in [command["command"] for command in call.params["commands"]]
     ada = bot.fake.user(1)
     assert "/summary" in await bot.say(ada, "/help")
+
+
+async def test_a_restart_after_the_summary_went_out_sends_no_second_one(
+    fake: FakeBotApi, database_url: str, clock: ManualClock
+) -> None:
+    clock.set(MONDAY_BEFORE)
+    ada = fake.user(1)
+    async with running_bot(fake, database_url, clock) as first:
+        await subscribe(first, ada)
+        await at(first, SUNDAY_18_BERLIN)
+        await fake.wait_for(lambda: summaries(ada) or None)
+        # As if the process died before its schedule advance was saved: the row looks due.
+        async with first.sessions.begin() as session:
+            await session.execute(
+                update(Subscriber).values(
+                    next_summary_at=SUNDAY_18_BERLIN, next_summary_date=date(2026, 3, 29)
+                )
+            )
+    async with running_bot(fake, database_url, clock) as second:
+        await at(second, SUNDAY_18_BERLIN + timedelta(minutes=30))
+        row = await second.subscriber(ada.chat_id)
+    assert len(summaries(ada)) == 1
+    assert row is not None
+    assert row.next_summary_date == date(2026, 4, 5)
