@@ -22,7 +22,7 @@ from nudgebot.config import Settings
 from nudgebot.content import Content, load_content
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.migrate import upgrade_to_head
-from nudgebot.delivery import DeliveryEngine, EngineOptions, TickReport
+from nudgebot.delivery import DeliveryEngine, EngineOptions, Source, TickReport
 from nudgebot.handlers import register
 from nudgebot.handlers.context import BotContext, BotData, Runtime, Services
 from nudgebot.health import Health
@@ -35,8 +35,10 @@ from nudgebot.services.progress import ProgressService
 from nudgebot.services.safety import SafetyService
 from nudgebot.services.stats import StatsService
 from nudgebot.services.subscriptions import SubscriptionService
+from nudgebot.services.summary_settings import SummaryService
 from nudgebot.services.tips import TipService
 from nudgebot.services.updates import UpdateOnce
+from nudgebot.summary_source import SummarySource
 from nudgebot.transport import AiohttpRequest
 from nudgebot.zone_countries import load_zone_countries
 
@@ -116,16 +118,23 @@ def build_application(
             default_send_time=settings.send_time,
         ),
         checkins=MeteredCheckinService(sessions, clock, metrics),
-        progress=ProgressService(sessions, clock),
+        progress=ProgressService(sessions, clock, content),
         tips=TipService(sessions, clock, content),
         safety=SafetyService(sessions, load_zone_countries()),
         data_rights=DataRightsService(sessions, clock, content),
         stats=StatsService(sessions, clock, content),
+        summaries=SummaryService(sessions, clock),
         admin_ids=settings.admin_ids,
     )
-    # Broadcasts recorded with `nudgebot broadcast --enqueue-only` go out with the tick, in
-    # the room the batches leave after the daily tips.
-    broadcasts = BroadcastSource(sessions, paid_broadcast=settings.paid_broadcast)
+    options = engine_options(settings)
+    sources: list[Source] = [
+        SummarySource(
+            sessions, content, catch_up=options.catch_up, paid_broadcast=options.paid_broadcast
+        ),
+        # Broadcasts recorded with `nudgebot broadcast --enqueue-only` go out with the tick, in
+        # the room the batches leave after the daily tips and summaries.
+        BroadcastSource(sessions, paid_broadcast=settings.paid_broadcast),
+    ]
 
     def observe(report: TickReport, seconds: float) -> None:
         metrics.observe_tick(report, seconds)
@@ -136,8 +145,8 @@ def build_application(
         application.bot,
         content,
         clock,
-        engine_options(settings),
-        sources=[broadcasts],
+        options,
+        sources=sources,
         observer=observe,
     )
     application.bot_data.runtime = Runtime(

@@ -67,8 +67,34 @@ MESSAGE_PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType(
             "faq_intro": "",
             "faq_number_invalid": "text",
             "faq_footer": "",
-            "progress": "current best week days total",
+            "progress": "current best most least days",
             "progress_empty": "days",
+            "habit_none": "",
+            "summary_intro": "",
+            "summary_line_quiet": "",
+            "summary_line_back": "",
+            "summary_line_streak": "streak",
+            "summary_line_best_habit": "habit",
+            "summary_line_steady": "days",
+            "summary_status_on": "day time next",
+            "summary_status_off": "",
+            "summary_turned_on": "day time next",
+            "summary_turned_off": "",
+            "summary_invalid": "text",
+            "weekday_names": "",
+            "picture_title": "",
+            "picture_span": "first last",
+            "picture_streaks": "current best",
+            "picture_days": "days total",
+            "picture_done": "",
+            "picture_partly": "",
+            "picture_skipped": "",
+            "picture_none": "",
+            "picture_completion": "",
+            "picture_share": "logged offered",
+            "picture_not_yet": "",
+            "picture_months": "",
+            "picture_weekdays": "",
             "help": "",
             "unknown_command": "",
             "error_generic": "",
@@ -99,6 +125,7 @@ REQUIRED_COMMANDS: tuple[str, ...] = (
     "progress",
     "export",
     "forget",
+    "summary",
     "help",
 )
 
@@ -106,12 +133,13 @@ MAX_TIP_VISIBLE_CHARS = 600  # about 30 seconds of reading
 MAX_MESSAGE_LENGTH = 4096  # Telegram's limit for a text message after entity parsing
 MAX_ID_BYTES = 40  # ids travel in callback_data (64 bytes) next to a prefix
 MAX_LABEL_CHARS = 30
+MAX_SHORT_CHARS = 14  # the habit's label in the progress picture, beside a 4-week calendar
 MAX_COMMAND_DESCRIPTION = 256
 TRY_THIS_LABEL = "💡 Try this:"
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
-_TIP_FIELDS = frozenset({"id", "title", "why", "try_this", "keywords"})
+_TIP_FIELDS = frozenset({"id", "title", "short", "why", "try_this", "keywords"})
 _FAQ_FIELDS = frozenset({"number", "id", "label", "question", "answer", "keywords"})
 _MAX_ERROR_LINES = 20
 
@@ -126,6 +154,12 @@ class Tip:
     why: str
     try_this: str
     keywords: tuple[str, ...]
+    # A plain-text label (no emoji: the picture's font has none) for the progress picture.
+    short: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.short or self.id.replace("-", " ").capitalize()
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +240,14 @@ class Content:
     def text(self, key: str, **values: object) -> str:
         """The message for key, with every value HTML-escaped so user input cannot break it."""
         return self.messages[key].format(**{name: _escape(v) for name, v in values.items()})
+
+    def names(self, key: str) -> tuple[str, ...]:
+        """A list message (see LIST_MESSAGES), such as the names of the weekdays."""
+        return text_list(self.messages[key])
+
+    def plain(self, key: str, **values: object) -> str:
+        """The message for key with values as they are: for the picture, which is not HTML."""
+        return self.messages[key].format(**values)
 
     def render_tip(self, tip: Tip, *, footer_key: str = "tip_invite") -> str:
         return "\n\n".join(
@@ -419,9 +461,26 @@ def _parse_tips(data: object, report: _Problems) -> list[Tip]:
         why = _text(entry, "why", item, report)
         try_this = _text(entry, "try_this", item, report)
         keywords = _keywords(entry, item, report)
-        if tip_id and title and why and try_this and keywords:
-            tips.append(Tip(tip_id, index, title, why, try_this, keywords))
+        short = _short(entry, item, report)
+        if tip_id and title and why and try_this and keywords and short is not None:
+            tips.append(Tip(tip_id, index, title, why, try_this, keywords, short))
     return tips
+
+
+def _short(entry: Mapping[object, object], item: str, report: _Problems) -> str | None:
+    """The optional short label: printable ASCII that the picture's built-in font can draw."""
+    if entry.get("short") is None:
+        return ""
+    value = _text(entry, "short", item, report)
+    if value is None:
+        return None
+    if len(value) > MAX_SHORT_CHARS:
+        report.add(item, f"short is {len(value)} characters; at most {MAX_SHORT_CHARS}")
+        return None
+    if not (value.isascii() and value.isprintable()):
+        report.add(item, "short must be plain letters (no emoji): the picture cannot draw them")
+        return None
+    return value
 
 
 def _parse_faqs(data: object, report: _Problems) -> list[Faq]:
@@ -474,6 +533,28 @@ def _placeholder_problems(template: str, allowed: frozenset[str]) -> list[str]:
     ]
 
 
+# Messages that hold a comma-separated list, with how many items each must have.
+LIST_MESSAGES: Mapping[str, int] = MappingProxyType(
+    {"weekday_names": 7, "picture_weekdays": 7, "picture_months": 12}
+)
+
+
+def text_list(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(","))
+
+
+def _list_problems(key: str, text: str) -> list[str]:
+    wanted = LIST_MESSAGES.get(key)
+    if wanted is None:
+        return []
+    items = text_list(text)
+    if len(items) != wanted or not all(items):
+        return [f"must be {wanted} names separated by commas"]
+    if key.startswith("picture_") and not text.isascii():
+        return ["must be plain letters (no emoji): the picture cannot draw them"]
+    return []
+
+
 def _parse_messages(data: object, report: _Problems) -> tuple[dict[str, str], dict[str, str]]:
     """Return (valid messages, valid commands); report everything else."""
     if not isinstance(data, dict):
@@ -501,6 +582,7 @@ def _parse_messages(data: object, report: _Problems) -> tuple[dict[str, str], di
             reasons = [f"HTML: {reason}" for reason in telegram_html_problems(sample)]
             if telegram_length(sample) > MAX_MESSAGE_LENGTH:
                 reasons.append(f"longer than {MAX_MESSAGE_LENGTH} characters")
+            reasons += _list_problems(key, text)
         for reason in reasons:
             report.add(item, reason)
         if not reasons:

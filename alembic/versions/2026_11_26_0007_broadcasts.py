@@ -8,8 +8,7 @@ Revises: 0001
 Create Date: 2026-11-26
 """
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -31,7 +30,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_broadcasts")),
         sa.UniqueConstraint("digest", name=op.f("uq_broadcasts_digest")),
     )
-    with _keeping_checkin_links(), op.batch_alter_table("deliveries", schema=None) as batch_op:
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("ref", sa.String(length=32), server_default="", nullable=False)
         )
@@ -44,32 +43,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     # The old claim cannot hold two broadcasts on one day; broadcasts leave with their table.
     op.execute("DELETE FROM deliveries WHERE kind = 'broadcast'")
-    with _keeping_checkin_links(), op.batch_alter_table("deliveries", schema=None) as batch_op:
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.drop_constraint("uq_deliveries_claim", type_="unique")
         batch_op.create_unique_constraint(
             "uq_deliveries_claim", ["subscriber_id", "kind", "local_date"]
         )
         batch_op.drop_column("ref")
     op.drop_table("broadcasts")
-
-
-@contextmanager
-def _keeping_checkin_links() -> Iterator[None]:
-    """On SQLite, batch mode copies `deliveries` and drops the old table; with foreign keys on
-    (the app turns them on, and PRAGMA cannot change inside the migration's transaction) that
-    drop runs ON DELETE SET NULL on checkins.delivery_id. Save the links and put them back;
-    delivery ids survive the copy. PostgreSQL alters in place and needs none of this."""
-    if op.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    op.execute(
-        "CREATE TEMP TABLE _checkin_links AS "
-        "SELECT id, delivery_id FROM checkins WHERE delivery_id IS NOT NULL"
-    )
-    yield
-    op.execute(
-        "UPDATE checkins SET delivery_id = "
-        "(SELECT delivery_id FROM _checkin_links WHERE _checkin_links.id = checkins.id) "
-        "WHERE id IN (SELECT id FROM _checkin_links)"
-    )
-    op.execute("DROP TABLE _checkin_links")

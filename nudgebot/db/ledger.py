@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Table, bindparam, func, select, update
+from sqlalchemy import Date, Integer, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nudgebot.db.models import (
@@ -19,9 +19,9 @@ from nudgebot.db.models import (
     Subscriber,
     SubscriberStatus,
 )
-from nudgebot.db.queries import insert_or_ignore
+from nudgebot.db.queries import insert_or_ignore, logged_counts
 from nudgebot.db.types import UTCDateTime
-from nudgebot.domain.rotation import pick_next
+from nudgebot.domain.rotation import cycle_complete, pick_next
 from nudgebot.domain.schedule import next_due
 from nudgebot.services.views import parse_hh_mm
 
@@ -140,6 +140,7 @@ _DUE_COLUMNS = (
     Subscriber.next_due_at,
     Subscriber.next_local_date,
     Subscriber.cycle_seen,
+    Subscriber.cycle_number,
 )
 
 
@@ -150,6 +151,7 @@ _ADVANCE = (
     .where(_subscribers.c.id == bindparam("b_id"))
     .values(
         cycle_seen=bindparam("b_seen"),
+        cycle_number=_subscribers.c.cycle_number + bindparam("b_opened", type_=Integer()),
         last_delivered_date=func.coalesce(
             bindparam("b_delivered", type_=Date()), _subscribers.c.last_delivered_date
         ),
@@ -188,10 +190,16 @@ async def claim_due(
     if not due:
         return []
     planned: list[dict[str, object]] = []
-    picks: dict[int, tuple[str, tuple[str, ...]]] = {}
+    picks: dict[int, tuple[str, tuple[str, ...], bool]] = {}
+    # From the second cycle on the order adapts to what each subscriber logged: one query
+    # fetches the counts for the whole batch, and only for those who need them.
+    opening = {row.id for row in due if cycle_complete(tip_order, split_seen(row.cycle_seen))}
+    logged = await logged_counts(
+        session, [row.id for row in due if row.cycle_number >= 2 or row.id in opening]
+    )
     for row in due:
         late = now - row.next_due_at > catch_up
-        tip_id, seen = pick_next(tip_order, split_seen(row.cycle_seen))
+        tip_id, seen = pick_next(tip_order, split_seen(row.cycle_seen), logged.get(row.id))
         planned.append(
             {
                 "subscriber_id": row.id,
@@ -207,7 +215,7 @@ async def claim_due(
             }
         )
         if not late:
-            picks[row.id] = (tip_id, seen)
+            picks[row.id] = (tip_id, seen, row.id in opening)
     inserted = (
         await session.execute(
             insert_or_ignore(session, Delivery).returning(
@@ -229,14 +237,24 @@ async def claim_due(
         day = row.next_local_date
         change: dict[str, object]
         if row.id in claimed:
-            tip_id, seen = picks[row.id]
+            tip_id, seen, opens_cycle = picks[row.id]
             jobs.append(Job(claimed[row.id], row.id, row.chat_id, tip_id, day, attempts=1))
-            change = {"b_id": row.id, "b_seen": ",".join(seen), "b_delivered": day}
+            change = {
+                "b_id": row.id,
+                "b_seen": ",".join(seen),
+                "b_opened": 1 if opens_cycle else 0,
+                "b_delivered": day,
+            }
             not_before = now
         else:
             # Expired, or another writer already holds this day's claim: move on to a day
             # that can still go out within the catch-up window.
-            change = {"b_id": row.id, "b_seen": row.cycle_seen, "b_delivered": None}
+            change = {
+                "b_id": row.id,
+                "b_seen": row.cycle_seen,
+                "b_opened": 0,
+                "b_delivered": None,
+            }
             not_before = now - catch_up
         if row.status == SubscriberStatus.PAUSED:
             resumed.append(row.id)

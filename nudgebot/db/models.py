@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import true as sa_true
 
 from nudgebot.db.types import UTCDateTime
 
@@ -57,6 +59,7 @@ class DeliveryStatus(StrEnum):
 class DeliveryKind(StrEnum):
     TIP = "tip"
     BROADCAST = "broadcast"
+    SUMMARY = "summary"  # the weekly progress picture
 
 
 class Subscriber(Base):
@@ -76,6 +79,15 @@ class Subscriber(Base):
     paused_until: Mapped[date | None] = mapped_column(Date)
     # Tip ids already delivered in the current rotation cycle, comma-separated.
     cycle_seen: Mapped[str] = mapped_column(Text, default="")
+    # 1 while the first rotation runs (content order); from 2 on the order adapts to check-ins.
+    cycle_number: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The weekly summary: on or off, weekday (0 = Monday ... 6 = Sunday) and local HH:MM.
+    summary_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    summary_day: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    summary_time: Mapped[str] = mapped_column(String(5), default="18:00", server_default="18:00")
+    # Like next_due_at: set exactly when a summary is scheduled, so its claim is one range scan.
+    next_summary_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    next_summary_date: Mapped[date | None] = mapped_column(Date)
     # What the bot asked for last ('timezone' or 'time'), so a bare answer is understood.
     awaiting: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

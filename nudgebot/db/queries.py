@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -88,3 +89,28 @@ async def count_checkins(
 
 def note_by_message(chat_id: int, message_id: int) -> Select[Note]:
     return select(Note).where(Note.chat_id == chat_id, Note.message_id == message_id)
+
+
+# Outcomes that count as "logged" for adaptive rotation and the progress picture: doing a
+# habit fully or in part both count; "skipped" (not today) does not.
+LOGGED_OUTCOMES = ("done", "partly")
+
+
+async def logged_counts(
+    session: AsyncSession, subscriber_ids: Collection[int]
+) -> dict[int, dict[str, int]]:
+    """How often each subscriber logged each tip, for a whole batch in one query."""
+    if not subscriber_ids:
+        return {}
+    result = await session.execute(
+        select(CheckIn.subscriber_id, CheckIn.tip_id, func.count())
+        .where(
+            CheckIn.subscriber_id.in_(subscriber_ids),
+            CheckIn.outcome.in_(LOGGED_OUTCOMES),
+        )
+        .group_by(CheckIn.subscriber_id, CheckIn.tip_id)
+    )
+    counts: dict[int, dict[str, int]] = {subscriber_id: {} for subscriber_id in subscriber_ids}
+    for subscriber_id, tip_id, count in result.all():
+        counts[subscriber_id][tip_id] = int(count)
+    return counts

@@ -12,7 +12,15 @@ from telegram.ext import (
     filters,
 )
 
-from nudgebot.handlers import checkins, common, data_rights, reading, safety, subscription
+from nudgebot.handlers import (
+    checkins,
+    common,
+    data_rights,
+    reading,
+    safety,
+    subscription,
+    summary,
+)
 from nudgebot.handlers.keyboards import FAQ_PREFIX, FORGET_PREFIX, TIME_PREFIX, ZONE_PREFIX
 
 COMMANDS = {
@@ -29,6 +37,7 @@ COMMANDS = {
     "progress": common.progress,
     "export": data_rights.export,
     "forget": data_rights.forget,
+    "summary": summary.summary,
     "help": common.help_command,
     "stats": common.stats,  # operators only; not in the command menu
 }

@@ -22,6 +22,7 @@ from nudgebot.services.progress import ProgressService
 from nudgebot.services.safety import SafetyService
 from nudgebot.services.stats import StatsService
 from nudgebot.services.subscriptions import SubscriptionService
+from nudgebot.services.summary_settings import SummaryService
 from nudgebot.services.tips import TipService
 from nudgebot.services.updates import UpdateOnce
 
@@ -39,6 +40,7 @@ class Services:
     safety: SafetyService
     data_rights: DataRightsService
     stats: StatsService
+    summaries: SummaryService
     admin_ids: frozenset[int]
 
 

@@ -306,8 +306,8 @@ async def test_a_user_who_blocked_the_bot_is_marked_blocked_and_not_retried(bot:
     await subscribe(bot, ada)
     bot.fake.block(ada.id)
     bot.clock.set(BERLIN_0730)
-    report = await bot.deliver_now()
-    assert report.blocked == 1
+    # The periodic tick may get there before this pass does, so the row tells, not the report.
+    await bot.deliver_now()
     row = await bot.subscriber(ada.chat_id)
     assert row is not None
     assert (row.status, row.next_due_at) == ("blocked", None)
