@@ -1,4 +1,4 @@
-"""Operator commands: run, db upgrade, content check, deliver --once."""
+"""Operator commands: run, db upgrade, content check, deliver --once, preview."""
 
 from __future__ import annotations
 
@@ -37,7 +37,29 @@ def _parser() -> argparse.ArgumentParser:
     deliver.add_argument(
         "--once", action="store_true", required=True, help="one pass over everything due, then exit"
     )
+    _add_preview(commands)
     return parser
+
+
+def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    preview = commands.add_parser(
+        "preview",
+        help="print, offline, what a new subscriber would receive and when",
+        description="Print the tips a new subscriber would receive and when (local and UTC), "
+        "with DST changes marked. Needs no token and no database.",
+    )
+    preview.add_argument("--days", type=int, default=14, help="how many daily tips (default 14)")
+    preview.add_argument(
+        "--timezone", default="UTC", help="IANA zone or city, e.g. Europe/Berlin (default UTC)"
+    )
+    preview.add_argument("--time", default="09:00", help="local send time, e.g. 07:30")
+    preview.add_argument(
+        "--start",
+        help="when they subscribe: a date (2026-03-23) or a local date and time "
+        "(2026-03-23T06:00), in the chosen zone; default now",
+    )
+    preview.add_argument("--language", default="en", help="content language code (default en)")
+    preview.add_argument("--full", action="store_true", help="print each tip's full text too")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,6 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "content":
         return _content_check()
+    if args.command == "preview":
+        from nudgebot.preview_cli import run_preview
+
+        return run_preview(args, _content_dir())
     try:
         settings = load_settings()
     except SettingsError as error:
@@ -71,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _content_check() -> int:
     # Editors check content without a bot token, so only this one setting is read.
-    settings_dir = Path(os.environ.get("NUDGEBOT_CONTENT_DIR") or DEFAULT_CONTENT_DIR)
+    settings_dir = _content_dir()
     problems = check_content(settings_dir)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -79,6 +105,10 @@ def _content_check() -> int:
         return EXIT_PROBLEM
     print(f"content in {settings_dir} is valid")
     return EXIT_OK
+
+
+def _content_dir() -> Path:
+    return Path(os.environ.get("NUDGEBOT_CONTENT_DIR") or DEFAULT_CONTENT_DIR)
 
 
 def _run(settings: Settings) -> int:

@@ -165,6 +165,7 @@ class Content:
     faqs: tuple[Faq, ...]
     messages: Mapping[str, str]
     commands: Mapping[str, str]
+    language: str = "en"
 
     @property
     def tip_ids(self) -> tuple[str, ...]:
