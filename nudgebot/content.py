@@ -1,7 +1,8 @@
-"""Load content/*.yaml (tips, FAQs, messages) into frozen, validated dataclasses."""
+"""Load content/<lang>/*.yaml (tips, FAQs, messages) into frozen, validated dataclasses."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import string
@@ -12,6 +13,19 @@ from types import MappingProxyType
 
 import yaml
 
+from nudgebot.languages import (
+    CONTENT_FILES,
+    DEFAULT_LANGUAGE,
+    ENGLISH,
+    LANGUAGE_FILE,
+    Language,
+    base_code,
+    is_language_code,
+    parse_language,
+)
+
+# The content root: one folder per language (content/en, content/de, ...). A folder that holds
+# tips.yaml, faq.yaml and messages.yaml directly is read as English alone.
 DEFAULT_CONTENT_DIR: Path = Path(__file__).resolve().parent.parent / "content"
 TIPS_FILE = "tips.yaml"
 FAQ_FILE = "faq.yaml"
@@ -71,6 +85,10 @@ MESSAGE_PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType(
             "unknown_command": "",
             "error_generic": "",
             "admin_only": "",
+            "tip_try_this": "",
+            "language_choose": "current",
+            "language_set": "language",
+            "language_unknown": "text choices",
         }.items()
     }
 )
@@ -88,6 +106,7 @@ REQUIRED_COMMANDS: tuple[str, ...] = (
     "faq",
     "progress",
     "help",
+    "language",
 )
 
 MAX_TIP_VISIBLE_CHARS = 600  # about 30 seconds of reading
@@ -95,7 +114,6 @@ MAX_MESSAGE_LENGTH = 4096  # Telegram's limit for a text message after entity pa
 MAX_ID_BYTES = 40  # ids travel in callback_data (64 bytes) next to a prefix
 MAX_LABEL_CHARS = 30
 MAX_COMMAND_DESCRIPTION = 256
-TRY_THIS_LABEL = "💡 Try this:"
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
@@ -165,7 +183,34 @@ class Content:
     faqs: tuple[Faq, ...]
     messages: Mapping[str, str]
     commands: Mapping[str, str]
-    language: str = "en"
+    info: Language = ENGLISH
+    catalog: Catalog | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    @property
+    def language(self) -> str:
+        return self.info.code
+
+    @property
+    def languages(self) -> tuple[Language, ...]:
+        """Every language the bot speaks, the default first."""
+        return self.catalog.languages if self.catalog else (self.info,)
+
+    def for_language(self, code: str | None) -> Content:
+        """The content in the language `code` names ('de', 'de-AT'); the default otherwise."""
+        if self.catalog is None:
+            return self
+        return self.catalog.get(base_code(code)) or self.catalog.default
+
+    def find_language(self, text: str) -> Language | None:
+        """The language a person means by a code or a name: 'de', 'Deutsch', 'german'."""
+        wanted = " ".join(text.split()).casefold()
+        code = base_code(wanted)
+        for language in self.languages:
+            if wanted in (language.name.casefold(), language.native_name.casefold()):
+                return language
+            if code == language.code and len(wanted) <= len("de-at"):
+                return language
+        return None
 
     @property
     def tip_ids(self) -> tuple[str, ...]:
@@ -200,7 +245,7 @@ class Content:
             (
                 f"<b>{_escape(tip.title)}</b>",
                 _escape(tip.why),
-                f"<b>{TRY_THIS_LABEL}</b> {_escape(tip.try_this)}",
+                f"<b>{self.text('tip_try_this')}</b> {_escape(tip.try_this)}",
                 self.text(footer_key),
             )
         )
@@ -213,6 +258,28 @@ class Content:
     def render_tips_list(self) -> str:
         lines = [f"{tip.number}. {_escape(tip.title)}" for tip in self.tips]
         return self.text("tips_list_header") + "\n\n" + "\n".join(lines)
+
+
+class Catalog:
+    """Every language's Content, loaded once at start; Content.for_language looks here."""
+
+    def __init__(self) -> None:
+        self._contents: dict[str, Content] = {}
+
+    def add(self, content: Content) -> None:
+        self._contents[content.language] = content
+
+    def get(self, code: str | None) -> Content | None:
+        return self._contents.get(code or "")
+
+    @property
+    def default(self) -> Content:
+        return self._contents[DEFAULT_LANGUAGE]
+
+    @property
+    def languages(self) -> tuple[Language, ...]:
+        ordered = sorted(self._contents, key=lambda code: (code != DEFAULT_LANGUAGE, code))
+        return tuple(self._contents[code].info for code in ordered)
 
 
 # --- Telegram HTML -------------------------------------------------------------------------
@@ -521,7 +588,7 @@ def _parse_commands(data: object, report: _Problems) -> dict[str, str]:
 
 def _render_problems(content: Content, tips: _Problems, faqs: _Problems) -> None:
     footers = ("tip_invite", "tip_on_demand_note")
-    if all(key in content.messages for key in footers):
+    if all(key in content.messages for key in (*footers, "tip_try_this")):
         for tip in content.tips:
             for footer in footers:
                 rendered = content.render_tip(tip, footer_key=footer)
@@ -547,34 +614,181 @@ def _check_rendered(rendered: str, item: str, report: _Problems) -> None:
         report.add(item, f"rendered text is longer than {MAX_MESSAGE_LENGTH} characters")
 
 
-def _load(directory: Path) -> tuple[Content, list[ContentProblem]]:
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """One language's parsed files, before they become a Content."""
+
+    tips: tuple[Tip, ...]
+    faqs: tuple[Faq, ...]
+    messages: Mapping[str, str]
+    commands: Mapping[str, str]
+
+
+def _read_files(
+    directory: Path, label: str, files: Sequence[str], problems: list[ContentProblem]
+) -> dict[str, tuple[object, _Problems]]:
+    parsed: dict[str, tuple[object, _Problems]] = {}
+    for name in files:
+        report = _Problems(f"{label}/{name}", problems)
+        parsed[name] = (_read_yaml(directory / name, report), report)
+    return parsed
+
+
+def _parse_parts(
+    directory: Path,
+    label: str,
+    covers: Sequence[str],
+    fallback: _Parts | None,
+    problems: list[ContentProblem],
+) -> tuple[_Parts, _Problems, _Problems]:
+    """Parse the files a language covers; the others come from `fallback` (the default)."""
+    files = _read_files(directory, label, covers, problems)
+    # Problems that show only when a fallback file is rendered with this language's messages.
+    borrowed = f" (from {DEFAULT_LANGUAGE})"
+    tips_report = (
+        files[TIPS_FILE][1]
+        if TIPS_FILE in files
+        else _Problems(f"{label}/{TIPS_FILE}{borrowed}", problems)
+    )
+    faq_report = (
+        files[FAQ_FILE][1]
+        if FAQ_FILE in files
+        else _Problems(f"{label}/{FAQ_FILE}{borrowed}", problems)
+    )
+    tips = tuple(_parse_tips(*files[TIPS_FILE])) if TIPS_FILE in files else None
+    faqs = tuple(_parse_faqs(*files[FAQ_FILE])) if FAQ_FILE in files else None
+    messages: Mapping[str, str] | None = None
+    commands: Mapping[str, str] | None = None
+    if MESSAGES_FILE in files:
+        messages, commands = _parse_messages(*files[MESSAGES_FILE])
+    parts = _Parts(
+        tips=tips if tips is not None else (fallback.tips if fallback else ()),
+        faqs=faqs if faqs is not None else (fallback.faqs if fallback else ()),
+        messages=MappingProxyType(
+            dict(messages if messages is not None else (fallback.messages if fallback else {}))
+        ),
+        commands=MappingProxyType(
+            dict(commands if commands is not None else (fallback.commands if fallback else {}))
+        ),
+    )
+    return parts, tips_report, faq_report
+
+
+def _content(parts: _Parts, info: Language, catalog: Catalog | None) -> Content:
+    return Content(
+        tips=parts.tips,
+        faqs=parts.faqs,
+        messages=parts.messages,
+        commands=parts.commands,
+        info=info,
+        catalog=catalog,
+    )
+
+
+def _load_flat(directory: Path) -> tuple[Content, list[ContentProblem]]:
     problems: list[ContentProblem] = []
     label = directory.name or str(directory)
-    tips_report = _Problems(f"{label}/{TIPS_FILE}", problems)
-    faq_report = _Problems(f"{label}/{FAQ_FILE}", problems)
-    messages_report = _Problems(f"{label}/{MESSAGES_FILE}", problems)
-    tips = _parse_tips(_read_yaml(directory / TIPS_FILE, tips_report), tips_report)
-    faqs = _parse_faqs(_read_yaml(directory / FAQ_FILE, faq_report), faq_report)
-    messages, commands = _parse_messages(
-        _read_yaml(directory / MESSAGES_FILE, messages_report), messages_report
-    )
-    content = Content(
-        tips=tuple(tips),
-        faqs=tuple(faqs),
-        messages=MappingProxyType(messages),
-        commands=MappingProxyType(commands),
-    )
+    parts, tips_report, faq_report = _parse_parts(directory, label, CONTENT_FILES, None, problems)
+    content = _content(parts, ENGLISH, None)
     _render_problems(content, tips_report, faq_report)
     return content, problems
 
 
+def _read_language(directory: Path, problems: list[ContentProblem]) -> Language | None:
+    code = directory.name
+    report = _Problems(f"{code}/{LANGUAGE_FILE}", problems)
+    data = _read_yaml(directory / LANGUAGE_FILE, report)
+    if report.count:
+        return None
+    language, found = parse_language(code, data)
+    for item, reason in found:
+        report.add(item, reason)
+    return language
+
+
+def _same_as_default(
+    translated: Sequence[str], default: Sequence[str], kind: str, report: _Problems
+) -> None:
+    """A translation must list exactly the default's items, in the same order."""
+    for item in default:
+        if item not in translated:
+            report.add(f"{kind} {item}", f"is missing (the {DEFAULT_LANGUAGE} content has it)")
+    for item in translated:
+        if item not in default:
+            report.add(f"{kind} {item}", f"is not in the {DEFAULT_LANGUAGE} content")
+    if set(translated) == set(default) and list(translated) != list(default):
+        report.add("", f"{kind}s must come in the same order as in {DEFAULT_LANGUAGE}")
+
+
+def _load_tree(root: Path) -> tuple[Content, list[ContentProblem]]:
+    """Every language folder under root; the default language first, the others on top of it."""
+    problems: list[ContentProblem] = []
+    catalog = Catalog()
+    folders = sorted(
+        (path for path in root.iterdir() if path.is_dir() and is_language_code(path.name)),
+        key=lambda path: (path.name != DEFAULT_LANGUAGE, path.name),
+    )
+    default: _Parts | None = None
+    for folder in folders:
+        code = folder.name
+        language = _read_language(folder, problems)
+        # With a broken language.yaml, check whatever files are there so nothing hides.
+        covers = (
+            language.covers
+            if language
+            else tuple(name for name in CONTENT_FILES if (folder / name).exists())
+        )
+        for name in CONTENT_FILES:
+            if name not in covers and (folder / name).exists():
+                problems.append(
+                    ContentProblem(
+                        f"{code}/{name}",
+                        "",
+                        f"is here but {LANGUAGE_FILE} does not list it in covers",
+                    )
+                )
+        parts, tips_report, faq_report = _parse_parts(folder, code, covers, default, problems)
+        if default is None:
+            default = parts
+        else:
+            if TIPS_FILE in covers:
+                _same_as_default(
+                    [t.id for t in parts.tips], [t.id for t in default.tips], "tip", tips_report
+                )
+            if FAQ_FILE in covers:
+                _same_as_default(
+                    [f.id for f in parts.faqs], [f.id for f in default.faqs], "faq", faq_report
+                )
+            if MESSAGES_FILE in covers:
+                _same_as_default(
+                    list(parts.commands),
+                    list(default.commands),
+                    "command",
+                    _Problems(f"{code}/{MESSAGES_FILE}", problems),
+                )
+        info = language or Language(code, code, code, covers)
+        content = _content(parts, info, catalog)
+        _render_problems(content, tips_report, faq_report)
+        catalog.add(content)
+    if default is None:
+        problems.append(ContentProblem(str(root), "", f"has no {DEFAULT_LANGUAGE}/ folder"))
+        return _content(_Parts((), (), {}, {}), ENGLISH, None), problems
+    return catalog.default, problems
+
+
+def _load(directory: Path) -> tuple[Content, list[ContentProblem]]:
+    if (directory / DEFAULT_LANGUAGE).is_dir():
+        return _load_tree(directory)
+    return _load_flat(directory)
+
+
 def check_content(directory: Path = DEFAULT_CONTENT_DIR) -> list[ContentProblem]:
-    """Every problem in the content directory; [] when it is fine."""
+    """Every problem in the content directory, every language; [] when it is fine."""
     return _load(directory)[1]
 
 
 def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
-    """Load the content directory, or raise ContentError listing every problem."""
+    """The default language's content (others via for_language), or raise ContentError."""
     content, problems = _load(directory)
     if problems:
         raise ContentError(problems)

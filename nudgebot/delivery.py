@@ -236,13 +236,14 @@ class DeliveryEngine:
             return await self._send_to(job, job.chat_id)
 
     async def _send_to(self, job: Job, chat_id: int, *, migrated: bool = False) -> Outcome:
-        tip = self._content.tip(job.tip_id)
+        content = self._content.for_language(job.language)
+        tip = content.tip(job.tip_id)
         try:
             message = await self._bot.send_message(
                 chat_id=chat_id,
-                text=self._content.render_tip(tip),
+                text=content.render_tip(tip),
                 parse_mode=ParseMode.HTML,
-                reply_markup=tip_keyboard(self._content, job.delivery_id),
+                reply_markup=tip_keyboard(content, job.delivery_id),
                 allow_paid_broadcast=True if self._options.paid_broadcast else None,
             )
         except Forbidden as error:

@@ -33,6 +33,7 @@ class Job:
     tip_id: str
     local_date: date
     attempts: int
+    language: str | None = None  # the subscriber's; the engine renders the tip in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,7 @@ async def claim_retries(
     """Deliveries that surely were not sent and whose retry time has come."""
     rows = (
         await session.execute(
-            select(Delivery, Subscriber.chat_id)
+            select(Delivery, Subscriber.chat_id, Subscriber.language, Subscriber.language_code)
             .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
             .where(Delivery.status == DeliveryStatus.RETRY, Delivery.next_attempt_at <= now)
             .order_by(Delivery.next_attempt_at)
@@ -90,7 +91,7 @@ async def claim_retries(
         )
     ).all()
     jobs: list[Job] = []
-    for delivery, chat_id in rows:
+    for delivery, chat_id, language, language_code in rows:
         if now - delivery.due_at > catch_up:
             delivery.status = DeliveryStatus.EXPIRED
             delivery.next_attempt_at = None
@@ -109,6 +110,7 @@ async def claim_retries(
                 tip_id=delivery.tip_id or "",
                 local_date=delivery.local_date,
                 attempts=delivery.attempts,
+                language=language or language_code,
             )
         )
     return jobs
@@ -186,7 +188,17 @@ async def claim_due(
             tip_id, seen = picks[row.id]
             row.cycle_seen = ",".join(seen)
             row.last_delivered_date = day
-            jobs.append(Job(claimed[row.id], row.id, row.chat_id, tip_id, day, attempts=1))
+            jobs.append(
+                Job(
+                    claimed[row.id],
+                    row.id,
+                    row.chat_id,
+                    tip_id,
+                    day,
+                    attempts=1,
+                    language=row.preferred_language,
+                )
+            )
             not_before = now
         else:
             # Expired, or another writer already holds this day's claim: move on to a day
