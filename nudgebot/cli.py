@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nudgebot.config import Settings, SettingsError, load_settings
-from nudgebot.content import DEFAULT_CONTENT_DIR, ContentError, check_content
+from nudgebot.content import DEFAULT_CONTENT_DIR, ContentError, check_content, load_content
+from nudgebot.languages import DEFAULT_LANGUAGE
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -104,6 +105,14 @@ def _content_check() -> int:
     if problems:
         return EXIT_PROBLEM
     print(f"content in {settings_dir} is valid")
+    for language in load_content(settings_dir).languages:
+        coverage = (
+            "complete"
+            if language.complete
+            else f"translates {', '.join(language.covers)}; "
+            f"{', '.join(language.falls_back)} in {DEFAULT_LANGUAGE}"
+        )
+        print(f"  {language.code} {language.native_name}: {coverage}")
     return EXIT_OK
 
 

@@ -707,16 +707,22 @@ def _read_language(directory: Path, problems: list[ContentProblem]) -> Language 
 
 
 def _same_as_default(
-    translated: Sequence[str], default: Sequence[str], kind: str, report: _Problems
+    translated: Sequence[str],
+    default: Sequence[str],
+    kind: str,
+    report: _Problems,
+    *,
+    ordered: bool = True,
 ) -> None:
-    """A translation must list exactly the default's items, in the same order."""
+    """A translation must list exactly the default's items (tips and FAQs: in the same order,
+    since /tip 3 and /faq 2 must mean the same habit and question in every language)."""
     for item in default:
         if item not in translated:
             report.add(f"{kind} {item}", f"is missing (the {DEFAULT_LANGUAGE} content has it)")
     for item in translated:
         if item not in default:
             report.add(f"{kind} {item}", f"is not in the {DEFAULT_LANGUAGE} content")
-    if set(translated) == set(default) and list(translated) != list(default):
+    if ordered and set(translated) == set(default) and list(translated) != list(default):
         report.add("", f"{kind}s must come in the same order as in {DEFAULT_LANGUAGE}")
 
 
@@ -765,6 +771,7 @@ def _load_tree(root: Path) -> tuple[Content, list[ContentProblem]]:
                     list(default.commands),
                     "command",
                     _Problems(f"{code}/{MESSAGES_FILE}", problems),
+                    ordered=False,
                 )
         info = language or Language(code, code, code, covers)
         content = _content(parts, info, catalog)

@@ -73,6 +73,11 @@ def run_preview(args: argparse.Namespace, content_dir: Path) -> int:
     except ContentError as error:
         sys.stderr.write(f"nudgebot: content problem:\n{error}\n")
         return EXIT_PROBLEM
+    codes = [language.code for language in content.languages]
+    if args.language not in codes:
+        sys.stderr.write(f"nudgebot: --language must be one of {', '.join(codes)}\n")
+        return EXIT_USAGE
+    content = content.for_language(args.language)
     plan = preview_days(content, zone, send_time, start, args.days)
     for line in render_preview(
         content, plan, zone=zone, send_time=send_time, start=start, full=args.full
