@@ -39,13 +39,16 @@ def edit(path: Path, change: Callable[[dict[str, object]], object]) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def translate_tips(root: Path) -> None:
-    """Give German its own tips.yaml (English text with a marker) and declare it covered."""
-    shutil.copy(root / "en" / "tips.yaml", root / "de" / "tips.yaml")
+@pytest.fixture
+def messages_only(tree: Path) -> Path:
+    """German with only its messages translated, declared as such: tips and FAQs fall back."""
+    (tree / "de" / "tips.yaml").unlink()
+    (tree / "de" / "faq.yaml").unlink()
     edit(
-        root / "de" / "language.yaml",
-        lambda data: data.update(covers=["messages.yaml", "tips.yaml"]),
+        tree / "de" / "language.yaml",
+        lambda data: data.update(covers=["messages.yaml"], complete=False),
     )
+    return tree
 
 
 # --- The real content ----------------------------------------------------------------------
@@ -58,12 +61,11 @@ def test_english_comes_first_then_german(content: Content) -> None:
     ]
 
 
-def test_english_is_complete_and_german_is_marked_as_messages_only(content: Content) -> None:
-    english, german = content.languages
-    assert english.complete
-    assert not german.complete
-    assert german.covers == ("messages.yaml",)
-    assert german.falls_back == ("tips.yaml", "faq.yaml")
+def test_english_and_german_are_both_complete(content: Content) -> None:
+    assert [(lang.complete, lang.falls_back) for lang in content.languages] == [
+        (True, ()),
+        (True, ()),
+    ]
 
 
 def test_german_has_every_message_in_its_own_words(content: Content) -> None:
@@ -75,17 +77,24 @@ def test_german_has_every_message_in_its_own_words(content: Content) -> None:
     assert german.commands["help"] != content.commands["help"]
 
 
-def test_german_reads_tips_and_faqs_from_english_as_declared(content: Content) -> None:
+def test_german_tips_and_faqs_keep_the_english_ids_and_order(content: Content) -> None:
     german = content.for_language("de")
-    assert german.tips == content.tips
-    assert german.faqs == content.faqs
+    assert german.tip_ids == content.tip_ids
+    assert [(f.number, f.id) for f in german.faqs] == [(f.number, f.id) for f in content.faqs]
+    assert german.tips[0].title != content.tips[0].title
 
 
-def test_a_german_tip_has_german_framing_around_the_english_text(content: Content) -> None:
-    german = content.for_language("de")
-    rendered = german.render_tip(german.tips[0])
-    assert german.text("tip_invite") in rendered
-    assert german.tips[0].title in rendered
+def test_a_language_marked_messages_only_reads_tips_and_faqs_from_english(
+    messages_only: Path,
+) -> None:
+    english = load_content(messages_only)
+    german = english.for_language("de")
+    assert german.info.falls_back == ("tips.yaml", "faq.yaml")
+    assert not german.info.complete
+    assert german.tips == english.tips
+    assert german.faqs == english.faqs
+    # The English tip is still framed by German words.
+    assert german.text("tip_invite") in german.render_tip(german.tips[0])
 
 
 @pytest.mark.parametrize(
@@ -136,23 +145,21 @@ def test_a_command_english_has_but_german_lacks_is_an_error(tree: Path) -> None:
 
 
 def test_a_covered_file_that_is_missing_is_an_error_not_a_fallback(tree: Path) -> None:
-    edit(
-        tree / "de" / "language.yaml",
-        lambda data: data.update(covers=["messages.yaml", "faq.yaml"]),
-    )
+    (tree / "de" / "faq.yaml").unlink()
     problems = check_content(tree)
     assert ContentProblem("de/faq.yaml", "", "file is missing") in problems
 
 
-def test_a_translated_file_the_language_does_not_declare_is_reported(tree: Path) -> None:
-    shutil.copy(tree / "en" / "faq.yaml", tree / "de" / "faq.yaml")
-    assert check_content(tree) == [
+def test_a_translated_file_the_language_does_not_declare_is_reported(
+    messages_only: Path,
+) -> None:
+    shutil.copy(messages_only / "en" / "faq.yaml", messages_only / "de" / "faq.yaml")
+    assert check_content(messages_only) == [
         ContentProblem("de/faq.yaml", "", "is here but language.yaml does not list it in covers")
     ]
 
 
 def test_translated_tips_are_used_for_that_language(tree: Path) -> None:
-    translate_tips(tree)
     edit(tree / "de" / "tips.yaml", lambda data: data["tips"][0].update(title="Ballaststoffe"))  # type: ignore[index]
     content = load_content(tree)
     assert content.for_language("de").tips[0].title == "Ballaststoffe"
@@ -160,7 +167,6 @@ def test_translated_tips_are_used_for_that_language(tree: Path) -> None:
 
 
 def test_translated_tips_must_have_exactly_the_english_ids(tree: Path) -> None:
-    translate_tips(tree)
     edit(tree / "de" / "tips.yaml", lambda data: data["tips"].pop())  # type: ignore[attr-defined]
     assert check_content(tree) == [
         ContentProblem("de/tips.yaml", "tip consistency", "is missing (the en content has it)")
@@ -168,8 +174,15 @@ def test_translated_tips_must_have_exactly_the_english_ids(tree: Path) -> None:
 
 
 def test_complete_must_agree_with_covers(tree: Path) -> None:
-    edit(tree / "de" / "language.yaml", lambda data: data.update(complete=True))
-    [problem] = check_content(tree)
+    edit(tree / "de" / "language.yaml", lambda data: data.update(complete=False))
+    assert check_content(tree) == [
+        ContentProblem("de/language.yaml", "complete", "says false, but covers every file")
+    ]
+
+
+def test_complete_true_with_a_file_left_out_names_the_file(messages_only: Path) -> None:
+    edit(messages_only / "de" / "language.yaml", lambda data: data.update(complete=True))
+    [problem] = check_content(messages_only)
     assert (problem.file, problem.item) == ("de/language.yaml", "complete")
     assert "tips.yaml" in problem.reason
 
