@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 import yaml
 
+from nudgebot.domain.humanize import Wording
 from nudgebot.languages import (
     CONTENT_FILES,
     DEFAULT_LANGUAGE,
@@ -86,6 +87,21 @@ MESSAGE_PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType(
             "error_generic": "",
             "admin_only": "",
             "tip_try_this": "",
+            # Words for when the next tip comes and for counting days (domain.humanize.Wording).
+            "when_today": "",
+            "when_tomorrow": "",
+            "when_weekdays": "",
+            "when_months": "",
+            "when_date": "weekday day month",
+            "when_next": "day time zone until",
+            "when_under_a_minute": "",
+            "when_in_minutes": "minutes",
+            "when_in_hours": "hours",
+            "when_in_hours_minutes": "hours minutes",
+            "when_in_days_one": "count",
+            "when_in_days_other": "count",
+            "day_one": "count",
+            "day_other": "count",
             "language_choose": "current",
             "language_set": "language",
             "language_unknown": "text choices",
@@ -109,6 +125,8 @@ REQUIRED_COMMANDS: tuple[str, ...] = (
     "language",
 )
 
+# Messages that are lists of words, and how many words each must have.
+WORD_LISTS: Mapping[str, int] = MappingProxyType({"when_weekdays": 7, "when_months": 12})
 MAX_TIP_VISIBLE_CHARS = 600  # about 30 seconds of reading
 MAX_MESSAGE_LENGTH = 4096  # Telegram's limit for a text message after entity parsing
 MAX_ID_BYTES = 40  # ids travel in callback_data (64 bytes) next to a prefix
@@ -215,6 +233,31 @@ class Content:
     @property
     def tip_ids(self) -> tuple[str, ...]:
         return tuple(tip.id for tip in self.tips)
+
+    @property
+    def wording(self) -> Wording:
+        """This language's words for dates, durations and day counts."""
+
+        def raw(key: str) -> str:
+            # Plain text for composing: the final message escapes it once, like any value.
+            return html.unescape(self.messages[key])
+
+        return Wording(
+            today=raw("when_today"),
+            tomorrow=raw("when_tomorrow"),
+            weekdays=tuple(raw("when_weekdays").split()),
+            months=tuple(raw("when_months").split()),
+            date=raw("when_date"),
+            next_tip=raw("when_next"),
+            under_a_minute=raw("when_under_a_minute"),
+            in_minutes=raw("when_in_minutes"),
+            in_hours=raw("when_in_hours"),
+            in_hours_minutes=raw("when_in_hours_minutes"),
+            in_days_one=raw("when_in_days_one"),
+            in_days_other=raw("when_in_days_other"),
+            day_one=raw("day_one"),
+            day_other=raw("day_other"),
+        )
 
     def tip(self, tip_id: str) -> Tip:
         for tip in self.tips:
@@ -556,6 +599,8 @@ def _parse_messages(data: object, report: _Problems) -> tuple[dict[str, str], di
             reasons = [f"HTML: {reason}" for reason in telegram_html_problems(sample)]
             if telegram_length(sample) > MAX_MESSAGE_LENGTH:
                 reasons.append(f"longer than {MAX_MESSAGE_LENGTH} characters")
+        if key in WORD_LISTS and len(text.split()) != WORD_LISTS[key]:
+            reasons.append(f"must be {WORD_LISTS[key]} words separated by spaces")
         for reason in reasons:
             report.add(item, reason)
         if not reasons:

@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
-from nudgebot.domain.humanize import plural
+from nudgebot.domain.humanize import count_days
 from nudgebot.handlers.context import BotContext, chat_id_of, reply
 from nudgebot.services.views import NotSubscribedError
 
@@ -32,8 +32,8 @@ async def progress(update: Update, context: BotContext) -> None:
         update,
         content.text(
             "progress",
-            current=plural(stats.current_streak, "day", "days"),
-            best=plural(stats.best_streak, "day", "days"),
+            current=count_days(stats.current_streak, content.wording),
+            best=count_days(stats.best_streak, content.wording),
             week=stats.last_7_days,
             days=stats.days_since_joining,
             total=stats.total,

@@ -22,6 +22,13 @@ async def test_a_german_telegram_user_is_welcomed_in_german(
     assert "Zeitzone" in question.text
 
 
+async def test_the_next_tip_is_described_in_german_words(bot: Bot) -> None:
+    anna = bot.fake.user(1, first_name="Anna", language_code="de")
+    await subscribe(bot, anna)  # at 07:00 in Berlin, for 07:30
+    confirmation = anna.inbox()[-1].text
+    assert confirmation.endswith("Der nächste: heute um 07:30 (Europe/Berlin), in 30 Min.")
+
+
 async def test_a_language_the_bot_does_not_speak_falls_back_to_english(bot: Bot) -> None:
     jean = bot.fake.user(1, first_name="Jean", language_code="fr")
     welcome, _ = await answers(bot, jean, "/start", count=2)

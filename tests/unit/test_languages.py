@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -18,7 +20,10 @@ from nudgebot.content import (
     check_content,
     load_content,
 )
+from nudgebot.domain.humanize import Wording, count_days, describe_next
 from nudgebot.languages import base_code
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @pytest.fixture(scope="module")
@@ -220,3 +225,35 @@ def test_a_new_language_folder_needs_only_language_yaml_and_messages(tree: Path)
     content = load_content(tree)
     assert [lang.code for lang in content.languages] == ["en", "de", "nl"]
     assert content.for_language("nl-BE").language == "nl"
+
+
+# --- Dates, durations and day counts in each language ---------------------------------------
+
+
+def test_german_words_for_the_next_tip(content: Content) -> None:
+    now = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # Monday, 07:00 in Berlin
+    words = content.for_language("de").wording
+    assert describe_next(now, now + timedelta(hours=20), BERLIN, words) == (
+        "morgen um 03:00 (Europe/Berlin), in 20 Std."
+    )
+    assert describe_next(now, now + timedelta(days=3, hours=2), BERLIN, words) == (
+        "Do., 5. März um 09:00 (Europe/Berlin), in 3 Tagen"
+    )
+
+
+def test_english_words_from_the_content_match_the_built_in_english(content: Content) -> None:
+    assert content.wording == Wording()
+
+
+@pytest.mark.parametrize(("days", "expected"), [(1, "1 Tag"), (2, "2 Tage"), (0, "0 Tage")])
+def test_german_counts_days(content: Content, days: int, expected: str) -> None:
+    assert count_days(days, content.for_language("de").wording) == expected
+
+
+def test_a_weekday_list_without_seven_names_is_reported(tree: Path) -> None:
+    edit(tree / "de" / "messages.yaml", lambda data: data.update(when_weekdays="Mo Di Mi"))
+    assert check_content(tree) == [
+        ContentProblem(
+            "de/messages.yaml", "message when_weekdays", "must be 7 words separated by spaces"
+        )
+    ]
