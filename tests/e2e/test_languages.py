@@ -84,6 +84,13 @@ async def test_the_daily_tip_goes_out_in_the_subscribers_language(bot: Bot) -> N
     assert [label for label, _ in english_tip.buttons] == ["✅ Done", "🌙 Not today"]
 
 
+async def test_a_tip_on_demand_is_in_the_subscribers_language(bot: Bot) -> None:
+    anna = bot.fake.user(1, first_name="Anna", language_code="de")
+    await subscribe(bot, anna)
+    assert (await bot.say(anna, "/tip")).startswith(GERMAN.tips[0].title)
+    assert (await bot.say(anna, "/tip 5")).startswith(GERMAN.tips[4].title)
+
+
 async def test_a_language_chosen_with_the_command_also_sets_the_daily_tip(bot: Bot) -> None:
     ada = bot.fake.user(1, language_code="en")
     await subscribe(bot, ada)
