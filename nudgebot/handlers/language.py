@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 
 from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
 from nudgebot.handlers.keyboards import LANGUAGE_PREFIX, language_keyboard
 from nudgebot.languages import Language
 
+log = logging.getLogger(__name__)
+
 
 async def resolve_language(update: Update, context: BotContext) -> None:
     """Runs before every handler: the language chosen with /language, else Telegram's."""
-    chat = update.effective_chat
-    chosen = await context.services.subscriptions.chosen_language(chat.id) if chat else None
     user = update.effective_user
-    context.language = chosen or (user.language_code if user else None)
+    context.language = user.language_code if user else None
+    chat = update.effective_chat
+    if chat is None:
+        return
+    try:
+        chosen = await context.services.subscriptions.chosen_language(chat.id)
+    except Exception as error:  # whatever failed, the handler still answers
+        # The handler that follows meets the same failure and reports it once, kindly;
+        # failing here too would send the user a second apology.
+        log.warning("language lookup failed: %s", type(error).__name__)
+        return
+    context.language = chosen or context.language
 
 
 async def language_command(update: Update, context: BotContext) -> None:
