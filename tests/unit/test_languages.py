@@ -257,3 +257,9 @@ def test_a_weekday_list_without_seven_names_is_reported(tree: Path) -> None:
             "de/messages.yaml", "message when_weekdays", "must be 7 words separated by spaces"
         )
     ]
+
+
+def test_a_flat_folder_is_english_alone(tree: Path) -> None:
+    flat = load_content(tree / "en")
+    assert [lang.code for lang in flat.languages] == ["en"]
+    assert flat.for_language("de") is flat
