@@ -6,9 +6,10 @@ import asyncio
 import logging
 import random
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,7 +29,7 @@ from nudgebot.clock import Clock
 from nudgebot.content import Content
 from nudgebot.db import ledger
 from nudgebot.db.ledger import ClaimCounts, Job, Outcome
-from nudgebot.db.models import DeliveryStatus, SubscriberStatus
+from nudgebot.db.models import DeliveryKind, DeliveryStatus, SubscriberStatus
 from nudgebot.domain.replies import Outcome as CheckinOutcome
 from nudgebot.ratelimit import retry_after_seconds
 from nudgebot.transport import is_surely_not_sent
@@ -58,6 +59,34 @@ def tip_keyboard(content: Content, delivery_id: int) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+class Source(Protocol):
+    """Another kind of scheduled message (reminder, summary, ...) sent by the same engine.
+
+    It shares the ledger (one `deliveries` row per claim, with its own `kind`), the batches,
+    the rate limiter and the error handling of the daily tip; it only decides what is due and
+    what the message says.
+    """
+
+    @property
+    def kind(self) -> str: ...
+
+    async def claim(
+        self,
+        session: AsyncSession,
+        now: datetime,
+        *,
+        limit: int,
+        claimed_by: str,
+        counts: ClaimCounts,
+    ) -> list[Job]:
+        """Claim up to `limit` due messages in the caller's transaction (ledger rows first)."""
+        ...
+
+    async def send(self, bot: Bot, job: Job, chat_id: int) -> int:
+        """Send one claimed message; returns its message id, raises TelegramError."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +150,10 @@ class DeliveryEngine:
         content: Content,
         clock: Clock,
         options: EngineOptions | None = None,
+        sources: Sequence[Source] = (),
     ) -> None:
         self._sessions = sessions
+        self._sources: Mapping[str, Source] = {source.kind: source for source in sources}
         self._bot = bot
         self._content = content
         self._clock = clock
@@ -202,6 +233,7 @@ class DeliveryEngine:
                 catch_up=self._options.catch_up,
                 claimed_by=self._replica,
                 counts=counts,
+                kinds=(DeliveryKind.TIP, *self._sources),
             )
             room = self._options.batch_size - len(jobs)
             if room > 0:
@@ -213,6 +245,13 @@ class DeliveryEngine:
                     catch_up=self._options.catch_up,
                     claimed_by=self._replica,
                     counts=counts,
+                )
+            for source in self._sources.values():
+                room = self._options.batch_size - len(jobs)
+                if room <= 0:
+                    break
+                jobs += await source.claim(
+                    session, now, limit=room, claimed_by=self._replica, counts=counts
                 )
         return jobs
 
@@ -235,17 +274,24 @@ class DeliveryEngine:
         async with self._limit:
             return await self._send_to(job, job.chat_id)
 
-    async def _send_to(self, job: Job, chat_id: int, *, migrated: bool = False) -> Outcome:
+    async def _send_tip(self, job: Job, chat_id: int) -> int:
         content = self._content.for_language(job.language)
         tip = content.tip(job.tip_id)
+        message = await self._bot.send_message(
+            chat_id=chat_id,
+            text=content.render_tip(tip),
+            parse_mode=ParseMode.HTML,
+            reply_markup=tip_keyboard(content, job.delivery_id),
+            allow_paid_broadcast=True if self._options.paid_broadcast else None,
+        )
+        return message.message_id
+
+    async def _send_to(self, job: Job, chat_id: int, *, migrated: bool = False) -> Outcome:
         try:
-            message = await self._bot.send_message(
-                chat_id=chat_id,
-                text=content.render_tip(tip),
-                parse_mode=ParseMode.HTML,
-                reply_markup=tip_keyboard(content, job.delivery_id),
-                allow_paid_broadcast=True if self._options.paid_broadcast else None,
-            )
+            if job.kind == DeliveryKind.TIP:
+                message_id = await self._send_tip(job, chat_id)
+            else:
+                message_id = await self._sources[job.kind].send(self._bot, job, chat_id)
         except Forbidden as error:
             return Outcome(
                 job,
@@ -277,7 +323,7 @@ class DeliveryEngine:
             return Outcome(job, DeliveryStatus.UNKNOWN, error=f"maybe sent: {error.message}")
         except TelegramError as error:
             return Outcome(job, DeliveryStatus.FAILED, error=error.message)
-        return Outcome(job, DeliveryStatus.SENT, message_id=message.message_id)
+        return Outcome(job, DeliveryStatus.SENT, message_id=message_id)
 
     def _retry(self, job: Job, error: TelegramError, *, after: timedelta | None = None) -> Outcome:
         if after is None:

@@ -25,7 +25,11 @@ from nudgebot.services.views import parse_hh_mm
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One claimed tip, committed to the ledger before anything is sent."""
+    """One claimed message, committed to the ledger before anything is sent.
+
+    `kind` says which source renders it (the daily tip, or another kind of scheduled message);
+    `tip_id` is the tip it is about, if any.
+    """
 
     delivery_id: int
     subscriber_id: int
@@ -33,7 +37,8 @@ class Job:
     tip_id: str
     local_date: date
     attempts: int
-    language: str | None = None  # the subscriber's; the engine renders the tip in it
+    kind: str = DeliveryKind.TIP
+    language: str | None = None  # the subscriber's; the message is rendered in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +83,18 @@ async def claim_retries(
     catch_up: timedelta,
     claimed_by: str,
     counts: ClaimCounts,
+    kinds: Sequence[str] = (DeliveryKind.TIP,),
 ) -> list[Job]:
-    """Deliveries that surely were not sent and whose retry time has come."""
+    """Deliveries of these kinds that surely were not sent and whose retry time has come."""
     rows = (
         await session.execute(
             select(Delivery, Subscriber.chat_id, Subscriber.language, Subscriber.language_code)
             .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
-            .where(Delivery.status == DeliveryStatus.RETRY, Delivery.next_attempt_at <= now)
+            .where(
+                Delivery.status == DeliveryStatus.RETRY,
+                Delivery.next_attempt_at <= now,
+                Delivery.kind.in_(kinds),
+            )
             .order_by(Delivery.next_attempt_at)
             .limit(limit)
             .with_for_update(skip_locked=True, of=Delivery)
@@ -96,7 +106,8 @@ async def claim_retries(
             delivery.status = DeliveryStatus.EXPIRED
             delivery.next_attempt_at = None
             counts.expired += 1
-            await _unsee(session, delivery.subscriber_id, delivery.tip_id)
+            if delivery.kind == DeliveryKind.TIP:
+                await _unsee(session, delivery.subscriber_id, delivery.tip_id)
             continue
         delivery.status = DeliveryStatus.CLAIMED
         delivery.claimed_at = now
@@ -110,6 +121,7 @@ async def claim_retries(
                 tip_id=delivery.tip_id or "",
                 local_date=delivery.local_date,
                 attempts=delivery.attempts,
+                kind=delivery.kind,
                 language=language or language_code,
             )
         )
@@ -242,7 +254,10 @@ async def record_outcomes(
         ],
     )
     for outcome in outcomes:
-        if outcome.status in (DeliveryStatus.FAILED, DeliveryStatus.EXPIRED):
+        if outcome.job.kind == DeliveryKind.TIP and outcome.status in (
+            DeliveryStatus.FAILED,
+            DeliveryStatus.EXPIRED,
+        ):
             await _unsee(session, outcome.job.subscriber_id, outcome.job.tip_id)
         if outcome.subscriber_status is not None:
             await session.execute(
