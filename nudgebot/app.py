@@ -169,9 +169,16 @@ async def _post_init(application: NudgeApp) -> None:
     if runtime.migrate:
         await upgrade_to_head(runtime.database)
     content = application.bot_data.services.content
-    await application.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in content.commands.items()]
-    )
+    # The default language's menu for everyone, then one per language for users whose
+    # Telegram app is set to it (Telegram picks the menu by the user's language_code).
+    for language in content.languages:
+        await application.bot.set_my_commands(
+            [
+                BotCommand(name, description)
+                for name, description in content.for_language(language.code).commands.items()
+            ],
+            language_code=None if language.code == content.language else language.code,
+        )
     job_queue = application.job_queue
     assert job_queue is not None, "install python-telegram-bot[job-queue]"
     job_queue.run_repeating(

@@ -1,4 +1,4 @@
-"""Operator commands: run, db upgrade, content check, deliver --once, stats, broadcast."""
+"""Operator commands: run, db upgrade, content check, deliver, stats, broadcast, preview."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from nudgebot.announcement import AnnouncementError, read_announcement
 from nudgebot.config import Settings, SettingsError, load_settings, require_webhook
-from nudgebot.content import DEFAULT_CONTENT_DIR, ContentError, check_content
+from nudgebot.content import DEFAULT_CONTENT_DIR, ContentError, check_content, load_content
+from nudgebot.languages import DEFAULT_LANGUAGE
 from nudgebot.logs import LOG_FORMATS, configure_logging
 
 EXIT_OK = 0
@@ -75,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="record it and exit; the running bot (nudgebot run) delivers it",
     )
+    _add_preview(commands)
     return parser
 
 
@@ -92,12 +94,37 @@ def _logging_options(parser: argparse.ArgumentParser, *, default: bool) -> None:
     )
 
 
+def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    preview = commands.add_parser(
+        "preview",
+        help="print, offline, what a new subscriber would receive and when",
+        description="Print the tips a new subscriber would receive and when (local and UTC), "
+        "with DST changes marked. Needs no token and no database.",
+    )
+    preview.add_argument("--days", type=int, default=14, help="how many daily tips (default 14)")
+    preview.add_argument(
+        "--timezone", default="UTC", help="IANA zone or city, e.g. Europe/Berlin (default UTC)"
+    )
+    preview.add_argument("--time", default="09:00", help="local send time, e.g. 07:30")
+    preview.add_argument(
+        "--start",
+        help="when they subscribe: a date (2026-03-23) or a local date and time "
+        "(2026-03-23T06:00), in the chosen zone; default now",
+    )
+    preview.add_argument("--language", default="en", help="content language code (default en)")
+    preview.add_argument("--full", action="store_true", help="print each tip's full text too")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # PTB 22 warns unless it may report retry_after as a timedelta; nudgebot reads that form.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = _parser().parse_args(argv)
     if args.command == "content":
         return _content_check()
+    if args.command == "preview":
+        from nudgebot.preview_cli import run_preview
+
+        return run_preview(args, _content_dir())
     webhook = args.command == "run" and args.webhook
     announcement: str | None = None
     if args.command == "broadcast":
@@ -142,14 +169,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _content_check() -> int:
     # Editors check content without a bot token, so only this one setting is read.
-    settings_dir = Path(os.environ.get("NUDGEBOT_CONTENT_DIR") or DEFAULT_CONTENT_DIR)
+    settings_dir = _content_dir()
     problems = check_content(settings_dir)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         return EXIT_PROBLEM
     print(f"content in {settings_dir} is valid")
+    for language in load_content(settings_dir).languages:
+        coverage = (
+            "complete"
+            if language.complete
+            else f"translates {', '.join(language.covers)}; "
+            f"{', '.join(language.falls_back)} in {DEFAULT_LANGUAGE}"
+        )
+        print(f"  {language.code} {language.native_name}: {coverage}")
     return EXIT_OK
+
+
+def _content_dir() -> Path:
+    return Path(os.environ.get("NUDGEBOT_CONTENT_DIR") or DEFAULT_CONTENT_DIR)
 
 
 def _run(settings: Settings, *, webhook: bool) -> int:

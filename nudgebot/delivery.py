@@ -198,7 +198,7 @@ class DeliveryEngine:
     ) -> None:
         self._sessions = sessions
         self._sources: Mapping[str, Source] = {source.kind: source for source in sources}
-        self._tip_texts: dict[str, str] = {}
+        self._tip_texts: dict[tuple[str, str], str] = {}
         # Everything every tick of this engine did, for metrics and tests.
         self.totals = TickReport()
         # Told each finished pass and its duration in seconds (metrics, health); must not raise.
@@ -317,18 +317,20 @@ class DeliveryEngine:
         async with self._limit:
             return await self._send_to(job, job.chat_id)
 
-    def _tip_text(self, tip_id: str) -> str:
-        text = self._tip_texts.get(tip_id)
+    def _tip_text(self, content: Content, tip_id: str) -> str:
+        key = (content.language, tip_id)
+        text = self._tip_texts.get(key)
         if text is None:
-            text = self._tip_texts[tip_id] = self._content.render_tip(self._content.tip(tip_id))
+            text = self._tip_texts[key] = content.render_tip(content.tip(tip_id))
         return text
 
     async def _send_tip(self, job: Job, chat_id: int) -> int:
+        content = self._content.for_language(job.language)
         params: dict[str, object] = {
             "chat_id": chat_id,
-            "text": self._tip_text(job.tip_id),
+            "text": self._tip_text(content, job.tip_id),
             "parse_mode": ParseMode.HTML.value,
-            "reply_markup": _keyboard_json(tip_buttons(self._content, job.delivery_id)),
+            "reply_markup": _keyboard_json(tip_buttons(content, job.delivery_id)),
         }
         if self._options.paid_broadcast:
             params["allow_paid_broadcast"] = True

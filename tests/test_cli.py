@@ -81,7 +81,7 @@ def test_content_check_passes_on_the_shipped_content() -> None:
 def test_content_check_names_file_tip_and_reason_on_a_problem(tmp_path: Path) -> None:
     broken = tmp_path / "content"
     shutil.copytree(DEFAULT_CONTENT_DIR, broken)
-    tips = broken / "tips.yaml"
+    tips = broken / "en" / "tips.yaml"
     tips.write_text(tips.read_text().replace("id: sleep", "id: fiber", 1))
     result = run("content", "check", env={"NUDGEBOT_CONTENT_DIR": str(broken)})
     assert result.returncode == 1

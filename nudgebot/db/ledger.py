@@ -42,6 +42,7 @@ class Job:
     attempts: int
     kind: str = DeliveryKind.TIP
     ref: str = ""
+    language: str | None = None  # the subscriber's; the message is rendered in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,7 @@ async def claim_retries(
     """Deliveries of these kinds that surely were not sent and whose retry time has come."""
     rows = (
         await session.execute(
-            select(Delivery, Subscriber.chat_id)
+            select(Delivery, Subscriber.chat_id, Subscriber.language, Subscriber.language_code)
             .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
             .where(
                 Delivery.status == DeliveryStatus.RETRY,
@@ -104,7 +105,7 @@ async def claim_retries(
         )
     ).all()
     jobs: list[Job] = []
-    for delivery, chat_id in rows:
+    for delivery, chat_id, language, language_code in rows:
         if now - delivery.due_at > catch_up:
             delivery.status = DeliveryStatus.EXPIRED
             delivery.next_attempt_at = None
@@ -126,6 +127,7 @@ async def claim_retries(
                 attempts=delivery.attempts,
                 kind=delivery.kind,
                 ref=delivery.ref,
+                language=language or language_code,
             )
         )
     return jobs
@@ -141,6 +143,8 @@ _DUE_COLUMNS = (
     Subscriber.next_local_date,
     Subscriber.cycle_seen,
     Subscriber.cycle_number,
+    Subscriber.language,
+    Subscriber.language_code,
 )
 
 
@@ -238,7 +242,17 @@ async def claim_due(
         change: dict[str, object]
         if row.id in claimed:
             tip_id, seen, opens_cycle = picks[row.id]
-            jobs.append(Job(claimed[row.id], row.id, row.chat_id, tip_id, day, attempts=1))
+            jobs.append(
+                Job(
+                    claimed[row.id],
+                    row.id,
+                    row.chat_id,
+                    tip_id,
+                    day,
+                    attempts=1,
+                    language=row.language or row.language_code,
+                )
+            )
             change = {
                 "b_id": row.id,
                 "b_seen": ",".join(seen),

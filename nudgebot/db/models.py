@@ -67,7 +67,10 @@ class Subscriber(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     user_id: Mapped[int | None] = mapped_column(BigInteger)
+    # What Telegram said the user's app language is ('de-AT'), refreshed on every /start.
     language_code: Mapped[str | None] = mapped_column(String(16))
+    # The language chosen with /language ('de'); NULL follows language_code.
+    language: Mapped[str | None] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16), default=SubscriberStatus.ACTIVE)
     timezone: Mapped[str] = mapped_column(String(64))
     send_time: Mapped[str] = mapped_column(String(5))  # local HH:MM
@@ -92,6 +95,11 @@ class Subscriber(Base):
     awaiting: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def preferred_language(self) -> str | None:
+        """The language to talk in: the one chosen, else Telegram's (content falls back)."""
+        return self.language or self.language_code
 
 
 class Delivery(Base):

@@ -32,6 +32,12 @@ async def get_subscriber(
     return result.scalar_one_or_none()
 
 
+async def chosen_language(session: AsyncSession, chat_id: int) -> str | None:
+    """One indexed lookup per update, so every reply can be in the subscriber's language."""
+    result = await session.execute(select(Subscriber.language).where(Subscriber.chat_id == chat_id))
+    return result.scalar_one_or_none()
+
+
 async def tip_delivery_by_message(
     session: AsyncSession, chat_id: int, message_id: int
 ) -> Delivery | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -16,12 +18,23 @@ from nudgebot.handlers import (
     checkins,
     common,
     data_rights,
+    language,
     reading,
     safety,
     subscription,
     summary,
 )
-from nudgebot.handlers.keyboards import FAQ_PREFIX, FORGET_PREFIX, TIME_PREFIX, ZONE_PREFIX
+from nudgebot.handlers.keyboards import (
+    FAQ_PREFIX,
+    FORGET_PREFIX,
+    LANGUAGE_PREFIX,
+    TIME_PREFIX,
+    ZONE_PREFIX,
+)
+
+# Runs before every other handler (the crisis check included), so that every reply is in the
+# subscriber's language.
+LANGUAGE_GROUP = -20
 
 COMMANDS = {
     "start": subscription.start,
@@ -39,12 +52,14 @@ COMMANDS = {
     "forget": data_rights.forget,
     "summary": summary.summary,
     "help": common.help_command,
+    "language": language.language_command,
     "stats": common.stats,  # operators only; not in the command menu
 }
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Add every handler in a deliberate order: safety first, commands, buttons, free messages."""
+    """Add every handler in a deliberate order: language, safety, commands, buttons, messages."""
+    application.add_handler(TypeHandler(Update, language.resolve_language), group=LANGUAGE_GROUP)
     application.add_handler(
         MessageHandler(
             (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
@@ -64,6 +79,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CallbackQueryHandler(reading.faq_button, pattern=f"^{FAQ_PREFIX}"))
     application.add_handler(
         CallbackQueryHandler(data_rights.forget_button, pattern=f"^{FORGET_PREFIX}")
+    )
+    application.add_handler(
+        CallbackQueryHandler(language.language_button, pattern=f"^{LANGUAGE_PREFIX}")
     )
     application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
     application.add_handler(

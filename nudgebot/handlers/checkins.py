@@ -8,7 +8,7 @@ from telegram import Update
 
 from nudgebot.delivery import CALLBACK_PREFIX
 from nudgebot.domain.faq_match import match_faq
-from nudgebot.domain.humanize import plural
+from nudgebot.domain.humanize import count_days
 from nudgebot.domain.replies import Outcome
 from nudgebot.handlers.context import BotContext, chat_id_of, reply
 from nudgebot.handlers.reading import answer_faq_number
@@ -19,13 +19,9 @@ from nudgebot.services.views import NotSubscribedError
 log = logging.getLogger(__name__)
 
 
-def _days(n: int) -> str:
-    return plural(n, "day", "days")
-
-
 def _acknowledgement(context: BotContext, logged: Logged) -> str:
     content = context.content
-    streak = _days(logged.streaks.current)
+    streak = count_days(logged.streaks.current, content.wording)
     if logged.result == ButtonResult.CHANGED:
         return content.text("checkin_updated") + "\n" + _outcome_text(context, logged)
     if logged.result == TextResult.DONE:
@@ -39,8 +35,11 @@ def _acknowledgement(context: BotContext, logged: Logged) -> str:
 
 def _outcome_text(context: BotContext, logged: Logged) -> str:
     if logged.outcome == Outcome.DONE:
-        return context.content.text(
-            "checkin_done", streak=_days(logged.streaks.current), best=_days(logged.streaks.best)
+        content = context.content
+        return content.text(
+            "checkin_done",
+            streak=count_days(logged.streaks.current, content.wording),
+            best=count_days(logged.streaks.best, content.wording),
         )
     return context.content.text("checkin_skipped")
 

@@ -59,6 +59,9 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update):
         log.error("error outside an update: %r", error, exc_info=error)
         return
+    # The error handler gets a fresh context: answer in the language Telegram reports.
+    user = update.effective_user
+    context.language = context.language or (user.language_code if user else None)
     try:
         if isinstance(error, NotSubscribedError):
             await reply(update, context.content.text("not_subscribed"))

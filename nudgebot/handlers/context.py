@@ -65,13 +65,18 @@ class Runtime:
 
 
 class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]):
+    # Set for each update before any handler runs (handlers.language.resolve_language);
+    # None means the default language.
+    language: str | None = None
+
     @property
     def services(self) -> Services:
         return self.bot_data.services
 
     @property
     def content(self) -> Content:
-        return self.bot_data.services.content
+        """Everything the bot says, in the language of the person this update came from."""
+        return self.bot_data.services.content.for_language(self.language)
 
 
 async def reply(

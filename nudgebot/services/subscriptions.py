@@ -95,6 +95,19 @@ class SubscriptionService:
             row = await queries.get_subscriber(session, chat_id)
             return SubscriberView.of(row) if row else None
 
+    async def chosen_language(self, chat_id: int) -> str | None:
+        """The language picked with /language, or None (not subscribed, or never chose)."""
+        async with self._sessions() as session:
+            return await queries.chosen_language(session, chat_id)
+
+    async def set_language(self, chat_id: int, code: str) -> SubscriberView:
+        """Remember the language to talk in; the caller checked the content has it."""
+
+        async def change(row: Subscriber) -> None:
+            row.language = code
+
+        return await self._change(chat_id, change, reschedule=False)
+
     async def set_timezone(self, chat_id: int, zone: str) -> SubscriberView:
         ZoneInfo(zone)  # a caller bug, not user input: zones come from resolve_timezone
 

@@ -23,6 +23,7 @@ from nudgebot.content import (
     load_content,
     visible_text,
 )
+from nudgebot.languages import DEFAULT_LANGUAGE
 
 TIP_IDS = (
     "fiber",
@@ -85,7 +86,8 @@ def content() -> Content:
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     directory = tmp_path / "content"
-    shutil.copytree(DEFAULT_CONTENT_DIR, directory)
+    # One language folder alone: the flat layout, read as English.
+    shutil.copytree(DEFAULT_CONTENT_DIR / DEFAULT_LANGUAGE, directory)
     return directory
 
 
