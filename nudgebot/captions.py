@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nudgebot.content import Content
 from nudgebot.domain.encouragement import Encouragement
-from nudgebot.domain.humanize import plural
+from nudgebot.domain.humanize import count_days
 from nudgebot.domain.progress import ProgressData
 
 # Telegram's limit for a photo caption after entity parsing.
@@ -18,8 +18,8 @@ def progress_caption(content: Content, data: ProgressData) -> str:
     none = content.text("habit_none")
     return content.text(
         "progress",
-        current=plural(data.current_streak, "day", "days"),
-        best=plural(data.best_streak, "day", "days"),
+        current=count_days(data.current_streak, content.wording),
+        best=count_days(data.best_streak, content.wording),
         most=most.label if most else none,
         least=least.label if least else none,
         days=data.days_logged,
@@ -30,11 +30,11 @@ def summary_caption(content: Content, data: ProgressData, line: Encouragement) -
     """The weekly summary: a greeting, the line chosen from the week, then the usual caption."""
     values: dict[str, object] = {}
     if line.streak is not None:
-        values["streak"] = plural(line.streak, "day", "days")
+        values["streak"] = count_days(line.streak, content.wording)
     if line.habit is not None:
         values["habit"] = line.habit
     if line.days is not None:
-        values["days"] = plural(line.days, "day", "days")
+        values["days"] = count_days(line.days, content.wording)
     return "\n".join(
         (
             content.text("summary_intro"),

@@ -846,8 +846,13 @@ def _load_flat(directory: Path) -> tuple[Content, list[ContentProblem]]:
 
 
 def _read_safety(directory: Path, label: str, problems: list[ContentProblem]) -> SafetyContent:
+    # Crisis lines must never be missing: a content folder without its own safety.yaml gets
+    # the one that ships with the bot.
+    path = directory / SAFETY_FILE
+    if not path.exists():
+        path, label = DEFAULT_CONTENT_DIR / SAFETY_FILE, DEFAULT_CONTENT_DIR.name
     report = _Problems(f"{label}/{SAFETY_FILE}", problems)
-    safety = parse_safety(_read_yaml(directory / SAFETY_FILE, report), report.add)
+    safety = parse_safety(_read_yaml(path, report), report.add)
     _safety_problems(safety, report)
     return safety
 

@@ -251,11 +251,6 @@ class DeliveryEngine:
         """Deliver everything due now; returns what happened."""
         report = TickReport()
         started = time.perf_counter()
-        now = self._clock.now()
-        async with self._sessions.begin() as session:
-            report.stale_unknown = await ledger.mark_stale_claims_unknown(
-                session, now, self._options.lease
-            )
         try:
             await _Pipeline(self, report).run()
         finally:
@@ -266,9 +261,15 @@ class DeliveryEngine:
             self._observer(report, time.perf_counter() - started)
         return report
 
-    async def _claim(self, counts: ClaimCounts, limit: int) -> list[Job]:
+    async def _claim(self, counts: ClaimCounts, limit: int, *, first: bool = False) -> list[Job]:
         now = self._clock.now()
         async with self._sessions.begin() as session:
+            if first:
+                # Claims whose process died mid-send; in the same transaction, so an idle tick
+                # costs one short write transaction.
+                counts.stale_unknown = await ledger.mark_stale_claims_unknown(
+                    session, now, self._options.lease
+                )
             jobs = await ledger.claim_retries(
                 session,
                 now,
@@ -428,6 +429,7 @@ class _Pipeline:
 
     async def _claim_loop(self) -> None:
         engine, report = self._engine, self._report
+        first = True
         while not engine._stopping and self._record_error is None:
             room = self._window - self._open
             if room < self._low_water:
@@ -435,8 +437,10 @@ class _Pipeline:
                 await self._room.wait()
                 continue
             counts = ClaimCounts()
-            jobs = await engine._claim(counts, min(room, self._chunk))
+            jobs = await engine._claim(counts, min(room, self._chunk), first=first)
+            first = False
             report.expired += counts.expired
+            report.stale_unknown += counts.stale_unknown
             if not jobs:
                 if counts.expired:
                     continue

@@ -61,11 +61,19 @@ def _harmless(value: object) -> bool:
     return isinstance(value, str) and bool(_HARMLESS_TEXT.fullmatch(value)) and ":" not in value
 
 
+def _shown(arg: object) -> object:
+    if _harmless(arg):
+        return arg
+    # An update is shown by its id alone: enough to follow it through the logs.
+    update_id = getattr(arg, "update_id", None)
+    return update_id if isinstance(update_id, int) else HIDDEN
+
+
 def _private(record: logging.LogRecord) -> logging.LogRecord:
     if record.name.startswith(PAYLOAD_LOGGERS) and record.args:
         args = record.args
         if isinstance(args, tuple):
-            record.args = tuple(arg if _harmless(arg) else HIDDEN for arg in args)
+            record.args = tuple(_shown(arg) for arg in args)
         else:  # a single mapping argument
             record.args = (HIDDEN,) if "%s" in str(record.msg) else None
     if isinstance(record.msg, str) and TOKEN_PATTERN.search(record.msg):

@@ -54,9 +54,12 @@ def test_the_crisis_reply_itself_would_not_be_flagged_as_a_crisis() -> None:
     assert not signals_crisis(load_content().safety.render(None))
 
 
-def test_a_missing_safety_file_is_reported(content_copy: Path) -> None:
+def test_a_content_folder_without_safety_yaml_gets_the_bundled_crisis_lines(
+    content_copy: Path,
+) -> None:
     (content_copy / "safety.yaml").unlink()
-    assert any("safety.yaml: file is missing" in str(p) for p in check_content(content_copy))
+    assert check_content(content_copy) == []
+    assert load_content(content_copy).safety == load_content().safety
 
 
 def test_a_reply_without_the_resources_placeholder_is_reported(content_copy: Path) -> None:
