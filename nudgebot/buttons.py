@@ -20,40 +20,55 @@ def checkin_callback(delivery_id: int, outcome: Outcome) -> str:
     return f"{CHECKIN_PREFIX}:{delivery_id}:{outcome.value}"
 
 
-def checkin_rows(
-    content: Content, delivery_id: int, *, snooze: bool
-) -> list[list[InlineKeyboardButton]]:
+# A button as plain data, (label, callback data): the delivery engine serialises these straight
+# to JSON for every tip, without building Telegram objects.
+Pair = tuple[str, str]
+
+
+def as_buttons(rows: Sequence[Sequence[Pair]]) -> list[list[InlineKeyboardButton]]:
+    return [
+        [InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows
+    ]
+
+
+def checkin_pairs(content: Content, delivery_id: int, *, snooze: bool) -> list[list[Pair]]:
     """Done and Not today first (the everyday answers), then Partly and, on a tip, Snooze."""
 
-    def button(key: str, outcome: Outcome) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            content.text(key), callback_data=checkin_callback(delivery_id, outcome)
-        )
+    def pair(key: str, outcome: Outcome) -> Pair:
+        return content.text(key), checkin_callback(delivery_id, outcome)
 
-    second = [button("button_partly", Outcome.PARTLY)]
+    second = [pair("button_partly", Outcome.PARTLY)]
     if snooze:
-        second.append(
-            InlineKeyboardButton(
-                content.text("button_snooze"), callback_data=f"{SNOOZE_PREFIX}:{delivery_id}"
-            )
-        )
+        second.append((content.text("button_snooze"), f"{SNOOZE_PREFIX}:{delivery_id}"))
     return [
-        [button("button_done", Outcome.DONE), button("button_not_today", Outcome.SKIPPED)],
+        [pair("button_done", Outcome.DONE), pair("button_not_today", Outcome.SKIPPED)],
         second,
     ]
 
 
-def focus_rows(
+def focus_pairs(
     content: Content, delivery_id: int, focus: Sequence[str], *, skip: str | None = None
-) -> list[list[InlineKeyboardButton]]:
+) -> list[list[Pair]]:
     """One one-tap button per focus habit ("✅ Water"); `skip` is the tip already above them."""
     return [
         [
-            InlineKeyboardButton(
-                content.text("button_focus_done", habit=content.tip(tip_id).short),
-                callback_data=f"{FOCUS_LOG_PREFIX}:{delivery_id}:{tip_id}",
+            (
+                content.text("button_focus_done", habit=content.tip(tip_id).label),
+                f"{FOCUS_LOG_PREFIX}:{delivery_id}:{tip_id}",
             )
         ]
         for tip_id in focus
         if tip_id != skip and tip_id in content.tip_ids
     ]
+
+
+def checkin_rows(
+    content: Content, delivery_id: int, *, snooze: bool
+) -> list[list[InlineKeyboardButton]]:
+    return as_buttons(checkin_pairs(content, delivery_id, snooze=snooze))
+
+
+def focus_rows(
+    content: Content, delivery_id: int, focus: Sequence[str], *, skip: str | None = None
+) -> list[list[InlineKeyboardButton]]:
+    return as_buttons(focus_pairs(content, delivery_id, focus, skip=skip))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -39,6 +39,12 @@ async def get_subscriber(
     session: AsyncSession, chat_id: int, *, for_update: bool = False
 ) -> Subscriber | None:
     result = await session.execute(subscriber_by_chat(chat_id, for_update=for_update))
+    return result.scalar_one_or_none()
+
+
+async def chosen_language(session: AsyncSession, chat_id: int) -> str | None:
+    """One indexed lookup per update, so every reply can be in the subscriber's language."""
+    result = await session.execute(select(Subscriber.language).where(Subscriber.chat_id == chat_id))
     return result.scalar_one_or_none()
 
 
@@ -133,3 +139,28 @@ async def logged_tips(session: AsyncSession, subscriber_id: int, day: date) -> s
         )
     )
     return set(result.scalars())
+
+
+# Outcomes that count as "logged" for adaptive rotation and the progress picture: doing a
+# habit fully or in part both count; "skipped" (not today) does not.
+LOGGED_OUTCOMES = ("done", "partly")
+
+
+async def logged_counts(
+    session: AsyncSession, subscriber_ids: Collection[int]
+) -> dict[int, dict[str, int]]:
+    """How often each subscriber logged each tip, for a whole batch in one query."""
+    if not subscriber_ids:
+        return {}
+    result = await session.execute(
+        select(CheckIn.subscriber_id, CheckIn.tip_id, func.count())
+        .where(
+            CheckIn.subscriber_id.in_(subscriber_ids),
+            CheckIn.outcome.in_(LOGGED_OUTCOMES),
+        )
+        .group_by(CheckIn.subscriber_id, CheckIn.tip_id)
+    )
+    counts: dict[int, dict[str, int]] = {subscriber_id: {} for subscriber_id in subscriber_ids}
+    for subscriber_id, tip_id, count in result.all():
+        counts[subscriber_id][tip_id] = int(count)
+    return counts

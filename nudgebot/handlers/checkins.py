@@ -10,7 +10,7 @@ from nudgebot.buttons import CHECKIN_PREFIX, FOCUS_LOG_PREFIX, UNDO_PREFIX
 from nudgebot.content import Content
 from nudgebot.domain.faq_match import match_faq
 from nudgebot.domain.habit_match import HabitMention
-from nudgebot.domain.humanize import plural
+from nudgebot.domain.humanize import count_days
 from nudgebot.domain.replies import Outcome
 from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
 from nudgebot.handlers.reading import answer_faq_number
@@ -21,13 +21,9 @@ from nudgebot.services.views import NotSubscribedError
 log = logging.getLogger(__name__)
 
 
-def _days(n: int) -> str:
-    return plural(n, "day", "days")
-
-
 def _acknowledgement(context: BotContext, logged: Logged) -> str:
     content = context.content
-    streak = _days(logged.streaks.current)
+    streak = count_days(logged.streaks.current, content.wording)
     if logged.result == ButtonResult.CHANGED:
         return content.text("checkin_updated") + "\n" + _outcome_text(context, logged)
     if logged.result == TextResult.DONE:
@@ -44,8 +40,8 @@ def _acknowledgement(context: BotContext, logged: Logged) -> str:
 
 
 def _habits_text(content: Content, habits: tuple[HabitMention, ...], streak: str) -> str:
-    done = ", ".join(content.tip(h.tip_id).short for h in habits if h.outcome != Outcome.SKIPPED)
-    skipped = ", ".join(content.tip(h.tip_id).short for h in habits if h.outcome == Outcome.SKIPPED)
+    done = ", ".join(content.tip(h.tip_id).label for h in habits if h.outcome != Outcome.SKIPPED)
+    skipped = ", ".join(content.tip(h.tip_id).label for h in habits if h.outcome == Outcome.SKIPPED)
     if not done:
         return content.text("habits_logged_skipped_only", skipped=skipped)
     return content.text(
@@ -60,8 +56,8 @@ def _outcome_text(context: BotContext, logged: Logged) -> str:
     if logged.outcome in (Outcome.DONE, Outcome.PARTLY):
         return context.content.text(
             "checkin_done" if logged.outcome == Outcome.DONE else "checkin_partly",
-            streak=_days(logged.streaks.current),
-            best=_days(logged.streaks.best),
+            streak=count_days(logged.streaks.current, context.content.wording),
+            best=count_days(logged.streaks.best, context.content.wording),
         )
     return context.content.text("checkin_skipped")
 
@@ -157,8 +153,8 @@ async def focus_log_button(update: Update, context: BotContext) -> None:
             update,
             context.content.text(
                 "focus_logged",
-                habit=context.content.tip(tip_id).short,
-                streak=_days(logged.streaks.current),
+                habit=context.content.tip(tip_id).label,
+                streak=count_days(logged.streaks.current, context.content.wording),
             ),
         )
 
@@ -176,7 +172,7 @@ async def undo_button(update: Update, context: BotContext) -> None:
     if not removed:
         await reply(update, content.text("undo_nothing"))
         return
-    habits = ", ".join(content.tip(t).short for t in removed if t in content.tip_ids)
+    habits = ", ".join(content.tip(t).label for t in removed if t in content.tip_ids)
     await reply(update, content.text("undo_done", habits=habits))
 
 
@@ -195,7 +191,7 @@ async def log_command(update: Update, context: BotContext) -> None:
         content.text(
             "log_yesterday_done",
             title=content.tip(logged.tip_id).title,
-            streak=_days(logged.streaks.current),
+            streak=count_days(logged.streaks.current, context.content.wording),
         ),
     )
 

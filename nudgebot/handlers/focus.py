@@ -14,7 +14,7 @@ FOCUS_PATTERN = rf"^{FOCUS_PREFIX}:"
 
 
 def _names(content: Content, tip_ids: tuple[str, ...]) -> str:
-    return ", ".join(content.tip(tip_id).short for tip_id in tip_ids)
+    return ", ".join(content.tip(tip_id).label for tip_id in tip_ids)
 
 
 def focus_keyboard(content: Content, picked: tuple[int, ...]) -> InlineKeyboardMarkup:
@@ -28,7 +28,7 @@ def focus_keyboard(content: Content, picked: tuple[int, ...]) -> InlineKeyboardM
         on = tip.number in picked
         after = tuple(n for n in picked if n != tip.number) if on else (*picked, tip.number)
         buttons.append(
-            InlineKeyboardButton(("☑️ " if on else "") + tip.short, callback_data=data(after))
+            InlineKeyboardButton(("☑️ " if on else "") + tip.label, callback_data=data(after))
         )
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     rows.append(

@@ -13,11 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from nudgebot.clock import Clock
 from nudgebot.db import queries
 from nudgebot.db.models import Pause, Subscriber, SubscriberStatus
+from nudgebot.db.summaries import schedule_summary
 from nudgebot.domain.schedule import local_today, next_due
 from nudgebot.domain.timeparse import format_send_time
 from nudgebot.services.views import NotSubscribedError, SubscriberView, parse_hh_mm
 
 MAX_PAUSE_DAYS = 365
+# The weekly summary comes on Sunday at 18:00 local time until the subscriber picks otherwise.
+DEFAULT_SUMMARY_DAY = 6
+DEFAULT_SUMMARY_TIME = "18:00"
 
 _Change = Callable[[Subscriber, AsyncSession], Awaitable[None]]
 
@@ -60,6 +64,10 @@ class SubscriptionService:
                     timezone=self._default_timezone,
                     send_time=format_send_time(self._default_send_time),
                     cycle_seen="",
+                    cycle_number=1,
+                    summary_enabled=True,
+                    summary_day=DEFAULT_SUMMARY_DAY,
+                    summary_time=DEFAULT_SUMMARY_TIME,
                     awaiting="timezone",
                     created_at=now,
                     updated_at=now,
@@ -87,6 +95,19 @@ class SubscriptionService:
         async with self._sessions() as session:
             row = await queries.get_subscriber(session, chat_id)
             return SubscriberView.of(row) if row else None
+
+    async def chosen_language(self, chat_id: int) -> str | None:
+        """The language picked with /language, or None (not subscribed, or never chose)."""
+        async with self._sessions() as session:
+            return await queries.chosen_language(session, chat_id)
+
+    async def set_language(self, chat_id: int, code: str) -> SubscriberView:
+        """Remember the language to talk in; the caller checked the content has it."""
+
+        async def change(row: Subscriber, session: AsyncSession) -> None:
+            row.language = code
+
+        return await self._change(chat_id, change, reschedule=False)
 
     async def set_timezone(self, chat_id: int, zone: str) -> SubscriberView:
         ZoneInfo(zone)  # a caller bug, not user input: zones come from resolve_timezone
@@ -155,6 +176,7 @@ class SubscriptionService:
             row.paused_until = None
             row.awaiting = None
             row.next_due_at = row.next_local_date = None
+            row.next_summary_at = row.next_summary_date = None
 
         return await self._change(chat_id, change, reschedule=False)
 
@@ -219,3 +241,5 @@ def _reschedule(row: Subscriber, now: datetime) -> None:
         now, ZoneInfo(row.timezone), parse_hh_mm(row.send_time), after=row.last_delivered_date
     )
     row.next_due_at, row.next_local_date = due.at, due.local_date
+    # A new zone moves the weekly summary too; the ledger still allows one per week.
+    schedule_summary(row, now)

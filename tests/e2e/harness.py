@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from nudgebot.app import TICK_JOB, NudgeApp, build_application
+from nudgebot.app import NudgeApp, build_application
 from nudgebot.clock import ManualClock
 from nudgebot.config import Settings
 from nudgebot.db.engine import create_session_factory
@@ -29,7 +28,6 @@ class Bot:
     app: NudgeApp
     fake: FakeBotApi
     clock: ManualClock
-    reports: list[TickReport] = field(default_factory=list)  # every tick's, in order
 
     @property
     def engine(self) -> DeliveryEngine:
@@ -40,28 +38,16 @@ class Bot:
         return create_session_factory(self.app.bot_data.runtime.database)
 
     async def deliver_now(self) -> TickReport:
-        """Run one delivery pass right away; report everything delivered meanwhile.
+        """Run one delivery pass right away; reports what every pass did meanwhile.
 
-        A drain the periodic tick started before the test moved the clock reads the new time
-        too and may deliver first: what it did counts as part of this pass. The periodic tick
-        is held meanwhile, so no drain starts that this pass would not wait for.
+        The periodic tick keeps running too and may claim the work first, so the report is
+        the difference of the engine's running totals, whoever did the work.
         """
-        first = len(self.reports)
-        job_queue = self.app.job_queue
-        assert job_queue is not None
-        [tick_job] = job_queue.get_jobs_by_name(TICK_JOB)
-        tick_job.enabled = False
-        # APScheduler counts a run from its submission to its end; a tick submitted just
-        # before the hold may still be on its way to kick(). (Private, but exact.)
-        executor = job_queue.scheduler._lookup_executor("default")
-        try:
-            while executor._instances.get(tick_job.job.id):  # noqa: ASYNC110
-                await asyncio.sleep(0.005)
-            await self.engine.wait_idle()
-            await self.engine.tick()
-        finally:
-            tick_job.enabled = True
-        return _total(self.reports[first:])
+        before = replace(self.engine.totals)
+        await self.engine.wait_idle()
+        await self.engine.tick()
+        await self.engine.wait_idle()
+        return self.engine.totals.since(before)
 
     async def subscriber(self, chat_id: int) -> Subscriber | None:
         async with self.sessions() as session:
@@ -79,8 +65,9 @@ class Bot:
         return message.text
 
 
-def settings_for(fake: FakeBotApi, database_url: str) -> Settings:
+def settings_for(fake: FakeBotApi, database_url: str, *, admin_ids: str = "") -> Settings:
     return Settings(
+        NUDGEBOT_ADMIN_IDS=admin_ids,
         TELEGRAM_BOT_TOKEN=fake.token,
         NUDGEBOT_DATABASE_URL=database_url,
         NUDGEBOT_TELEGRAM_API_URL=fake.base_url,
@@ -93,22 +80,20 @@ def settings_for(fake: FakeBotApi, database_url: str) -> Settings:
 
 @asynccontextmanager
 async def running_bot(
-    fake: FakeBotApi, database_url: str, clock: ManualClock, *, send_timeout: float = 5.0
+    fake: FakeBotApi,
+    database_url: str,
+    clock: ManualClock,
+    *,
+    send_timeout: float = 5.0,
+    admin_ids: str = "",
 ) -> AsyncIterator[Bot]:
     """Start the Application the way run_polling does, and stop it the same way."""
     app = build_application(
-        settings_for(fake, database_url), clock=clock, send_timeout=send_timeout
+        settings_for(fake, database_url, admin_ids=admin_ids),
+        clock=clock,
+        send_timeout=send_timeout,
     )
     bot = Bot(app, fake, clock)
-    engine = bot.engine
-    tick = engine.tick
-
-    async def recorded_tick() -> TickReport:
-        report = await tick()
-        bot.reports.append(report)
-        return report
-
-    engine.tick = recorded_tick  # type: ignore[method-assign]
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)
@@ -123,11 +108,3 @@ async def running_bot(
         await app.shutdown()
         assert app.post_shutdown is not None
         await app.post_shutdown(app)
-
-
-def _total(reports: list[TickReport]) -> TickReport:
-    total = TickReport()
-    for report in reports:
-        for name in (f.name for f in fields(TickReport)):
-            setattr(total, name, getattr(total, name) + getattr(report, name))
-    return total
