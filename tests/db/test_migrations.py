@@ -60,9 +60,9 @@ async def test_a_fresh_engine_on_a_new_sqlite_file_can_be_migrated(tmp_path: obj
 
 
 async def test_the_broadcast_migration_keeps_existing_deliveries_and_check_in_links(
-    database_url: str,
+    blank_database_url: str,
 ) -> None:
-    engine = create_engine(database_url)
+    engine = create_engine(blank_database_url)
 
     def _upgrade_to_initial(connection: Connection) -> None:
         config = alembic_config()

@@ -20,9 +20,9 @@ def _upgrade(connection: Connection, revision: str) -> None:
 
 
 async def test_existing_subscribers_get_a_summary_on_the_coming_sunday(
-    database_url: str,
+    blank_database_url: str,
 ) -> None:
-    engine: AsyncEngine = create_engine(database_url)
+    engine: AsyncEngine = create_engine(blank_database_url)
     try:
         async with engine.begin() as connection:
             await connection.run_sync(_upgrade, "0001")
