@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     catch_up_hours: float = Field(
         default=3.0, ge=0, le=23, validation_alias="NUDGEBOT_CATCH_UP_HOURS"
     )
+    # A claim older than this belongs to a process that died mid-send: it turns 'unknown'.
+    # It must outlast the slowest send (timeouts and rate-limit waits included).
+    claim_lease_seconds: float = Field(
+        default=600.0, gt=0, le=86400, validation_alias="NUDGEBOT_CLAIM_LEASE_SECONDS"
+    )
     content_dir: Path = Field(default=DEFAULT_CONTENT_DIR, validation_alias="NUDGEBOT_CONTENT_DIR")
 
     @field_validator("telegram_bot_token")
