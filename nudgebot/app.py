@@ -34,6 +34,7 @@ TICK_JOB = "deliver_due"
 
 def engine_options(settings: Settings) -> EngineOptions:
     return EngineOptions(
+        batch_size=settings.batch_size,
         concurrency=settings.send_concurrency,
         catch_up=timedelta(hours=settings.catch_up_hours),
         paid_broadcast=settings.paid_broadcast,

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     send_concurrency: int = Field(
         default=64, ge=1, le=1024, validation_alias="NUDGEBOT_SEND_CONCURRENCY"
     )
+    # Tips claimed per transaction: a process that dies mid-batch leaves at most this many
+    # claims behind, each turning 'unknown'.
+    batch_size: int = Field(default=200, ge=1, le=5000, validation_alias="NUDGEBOT_BATCH_SIZE")
     paid_broadcast: bool = Field(default=False, validation_alias="NUDGEBOT_PAID_BROADCAST")
     catch_up_hours: float = Field(
         default=3.0, ge=0, le=23, validation_alias="NUDGEBOT_CATCH_UP_HOURS"
