@@ -98,6 +98,19 @@ async def ledger_by_chat(url: str) -> dict[int, str]:
         await engine.dispose()
 
 
+async def unknown_reasons(url: str) -> Counter[str]:
+    """Why deliveries are 'unknown', by error text (for the figures a test prints)."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                select(Delivery.error).where(Delivery.status == "unknown")
+            )
+            return Counter(str(error)[:60] for (error,) in rows.all())
+    finally:
+        await engine.dispose()
+
+
 async def count_by(url: str, column: object) -> dict[str, int]:
     engine = create_engine(url)
     try:

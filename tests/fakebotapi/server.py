@@ -76,6 +76,9 @@ class FakeBotApi:
         self._faults: list[Fault] = []
         # Seeded faults at scale (tests/fakebotapi/chaos.py); None: only the scripted ones.
         self.chaos: Chaos | None = None
+        # Called with every call as it is recorded (before it is answered): lets a test act at
+        # the exact moment a request reaches Telegram.
+        self.on_call: Callable[[Call], None] | None = None
         self._users: dict[int, FakeUser] = {}
         self._runner: web.AppRunner | None = None
         self._stopping = False
@@ -290,7 +293,10 @@ class FakeBotApi:
         result: object,
         description: str | None = None,
     ) -> None:
-        self.calls.append(Call(method, params, status, result, description))
+        call = Call(method, params, status, result, description)
+        self.calls.append(call)
+        if self.on_call is not None:
+            self.on_call(call)
         self._changed.notify()
 
     def _method(self, token: str, name: str) -> MethodSpec:
