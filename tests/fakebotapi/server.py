@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from .ceiling import RateCeiling
 from .chaos import Chaos
 from .chats import ChatDirectory, StoredMessage
 from .decoding import read_params
@@ -76,6 +77,8 @@ class FakeBotApi:
         self._faults: list[Fault] = []
         # Seeded faults at scale (tests/fakebotapi/chaos.py); None: only the scripted ones.
         self.chaos: Chaos | None = None
+        # Telegram's flood limits (tests/fakebotapi/ceiling.py); None: no limits.
+        self.ceiling: RateCeiling | None = None
         # Called with every call as it is recorded (before it is answered): lets a test act at
         # the exact moment a request reaches Telegram.
         self.on_call: Callable[[Call], None] | None = None
@@ -322,6 +325,8 @@ class FakeBotApi:
             raw, files = await read_params(request)
             params = raw  # what gets recorded if validation refuses the call
             params = validate_params(self.spec, method, raw, files)
+            if self.ceiling is not None:
+                self.ceiling.check(name, params)
             fault = self._take_fault(name, params)
             if fault is None and self.chaos is not None:
                 fault = self.chaos.decide(name, params)
