@@ -17,7 +17,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobEvent
+from apscheduler.events import (  # type: ignore[import-untyped]
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    JobEvent,
+)
 from telegram.ext import ApplicationBuilder, ContextTypes
 
 # Run as `python bench/naive.py`: make the project root importable.
