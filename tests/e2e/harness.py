@@ -58,12 +58,14 @@ class Bot:
         return message.text
 
 
-def settings_for(fake: FakeBotApi, database_url: str) -> Settings:
+def settings_for(
+    fake: FakeBotApi, database_url: str, *, tick_seconds: float = TICK_SECONDS
+) -> Settings:
     return Settings(
         TELEGRAM_BOT_TOKEN=fake.token,
         NUDGEBOT_DATABASE_URL=database_url,
         NUDGEBOT_TELEGRAM_API_URL=fake.base_url,
-        NUDGEBOT_TICK_SECONDS=TICK_SECONDS,
+        NUDGEBOT_TICK_SECONDS=tick_seconds,
         NUDGEBOT_DEFAULT_TIMEZONE="UTC",
         NUDGEBOT_DEFAULT_SEND_TIME="09:00",
         NUDGEBOT_SEND_RATE=1000,
@@ -72,11 +74,18 @@ def settings_for(fake: FakeBotApi, database_url: str) -> Settings:
 
 @asynccontextmanager
 async def running_bot(
-    fake: FakeBotApi, database_url: str, clock: ManualClock, *, send_timeout: float = 5.0
+    fake: FakeBotApi,
+    database_url: str,
+    clock: ManualClock,
+    *,
+    send_timeout: float = 5.0,
+    tick_seconds: float = TICK_SECONDS,
 ) -> AsyncIterator[Bot]:
     """Start the Application the way run_polling does, and stop it the same way."""
     app = build_application(
-        settings_for(fake, database_url), clock=clock, send_timeout=send_timeout
+        settings_for(fake, database_url, tick_seconds=tick_seconds),
+        clock=clock,
+        send_timeout=send_timeout,
     )
     await app.initialize()
     assert app.post_init is not None
