@@ -15,6 +15,8 @@ from nudgebot.content import DEFAULT_CONTENT_DIR
 
 _TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+# What Telegram accepts as a webhook secret_token.
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class SettingsError(Exception):
@@ -64,6 +66,15 @@ class Settings(BaseSettings):
         default=600.0, gt=0, le=86400, validation_alias="NUDGEBOT_CLAIM_LEASE_SECONDS"
     )
     content_dir: Path = Field(default=DEFAULT_CONTENT_DIR, validation_alias="NUDGEBOT_CONTENT_DIR")
+    webhook_url: str = Field(default="", validation_alias="NUDGEBOT_WEBHOOK_URL")
+    webhook_secret: SecretStr = Field(
+        default=SecretStr(""), validation_alias="NUDGEBOT_WEBHOOK_SECRET"
+    )
+    listen: str = Field(default="127.0.0.1", min_length=1, validation_alias="NUDGEBOT_LISTEN")
+    port: int = Field(default=8080, ge=0, le=65535, validation_alias="NUDGEBOT_PORT")
+    shutdown_seconds: float = Field(
+        default=20.0, gt=0, le=600, validation_alias="NUDGEBOT_SHUTDOWN_SECONDS"
+    )
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -85,6 +96,22 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL such as https://api.telegram.org/bot")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_http_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be the public https URL Telegram posts to, ending in /telegram")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr) -> SecretStr:
+        secret = value.get_secret_value().strip()
+        if secret and not _WEBHOOK_SECRET.match(secret):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - only")
+        return SecretStr(secret)
 
     @field_validator("default_timezone")
     @classmethod
@@ -127,6 +154,10 @@ class Settings(BaseSettings):
         return time(int(hours), int(minutes))
 
     @property
+    def secret_token(self) -> str:
+        return self.webhook_secret.get_secret_value()
+
+    @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith("postgresql")
 
@@ -151,3 +182,17 @@ def load_settings(**overrides: object) -> Settings:
             raise SettingsError(f"{env_name} is not set") from None
         message = str(first["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"{env_name} {message}") from None
+
+
+def require_webhook(settings: Settings) -> None:
+    """Webhook mode needs a public URL and a secret; say which one is missing, in one line."""
+    if not settings.webhook_url:
+        raise SettingsError(
+            "NUDGEBOT_WEBHOOK_URL is not set: --webhook needs the public https URL Telegram "
+            "posts to, e.g. https://bot.example.org/telegram"
+        )
+    if not settings.secret_token:
+        raise SettingsError(
+            "NUDGEBOT_WEBHOOK_SECRET is not set: --webhook needs a secret of 1-256 characters "
+            "of A-Z, a-z, 0-9, _ and -, e.g. from `openssl rand -hex 32`"
+        )

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
+import time
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import timedelta
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -24,40 +27,83 @@ from telegram.error import (
     TimedOut,
 )
 
+from nudgebot.buttons import CHECKIN_PREFIX, Pair, as_buttons, checkin_pairs, focus_pairs
 from nudgebot.clock import Clock
 from nudgebot.content import Content
-from nudgebot.db import ledger
+from nudgebot.db import ledger, queries
 from nudgebot.db.ledger import ClaimCounts, Job, Outcome
-from nudgebot.db.models import DeliveryStatus, SubscriberStatus
-from nudgebot.domain.replies import Outcome as CheckinOutcome
+from nudgebot.db.models import DeliveryKind, DeliveryStatus, SubscriberStatus
 from nudgebot.ratelimit import retry_after_seconds
 from nudgebot.transport import is_surely_not_sent
 
 log = logging.getLogger(__name__)
 
-CALLBACK_PREFIX = "ci"
+FLUSH_SECONDS = 0.25
+
+CALLBACK_PREFIX = CHECKIN_PREFIX
 
 
-def checkin_callback(delivery_id: int, outcome: CheckinOutcome) -> str:
-    """Callback data of a tip button: short, and it names the delivery it belongs to."""
-    return f"{CALLBACK_PREFIX}:{delivery_id}:{outcome.value}"
-
-
-def tip_keyboard(content: Content, delivery_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    content.text("button_done"),
-                    callback_data=checkin_callback(delivery_id, CheckinOutcome.DONE),
-                ),
-                InlineKeyboardButton(
-                    content.text("button_not_today"),
-                    callback_data=checkin_callback(delivery_id, CheckinOutcome.SKIPPED),
-                ),
-            ]
-        ]
+def tip_buttons(
+    content: Content, delivery_id: int, focus: Sequence[str] = (), tip_id: str | None = None
+) -> list[list[Pair]]:
+    """The tip's check-in buttons, then one-tap buttons for the subscriber's focus habits."""
+    return checkin_pairs(content, delivery_id, snooze=True) + focus_pairs(
+        content, delivery_id, focus, skip=tip_id
     )
+
+
+def tip_keyboard(
+    content: Content, delivery_id: int, focus: Sequence[str] = (), tip_id: str | None = None
+) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(as_buttons(tip_buttons(content, delivery_id, focus, tip_id)))
+
+
+def _keyboard_json(rows: list[list[Pair]]) -> dict[str, object]:
+    """The Bot API's InlineKeyboardMarkup as plain JSON: no objects built per message."""
+    return {
+        "inline_keyboard": [
+            [{"text": label, "callback_data": data} for label, data in row] for row in rows
+        ]
+    }
+
+
+async def _post(bot: Bot, endpoint: str, params: dict[str, object]) -> Any:
+    """Call the Bot API the way PTB's own methods do, minus parsing the reply into objects.
+
+    `Bot.send_message` turns every reply into a full `Message` (dozens of objects), which was
+    the largest single cost per nudge; the engine needs only the message id. `Bot._post` keeps
+    the rest of PTB's path: defaults, the rate limiter (ExtBot) and the request wrapper that
+    turns error statuses into PTB's exceptions.
+    """
+    return await bot._post(endpoint, params)
+
+
+class Source(Protocol):
+    """Another kind of scheduled message (reminder, summary, ...) sent by the same engine.
+
+    It shares the ledger (one `deliveries` row per claim, with its own `kind`), the batches,
+    the rate limiter and the error handling of the daily tip; it only decides what is due and
+    what the message says.
+    """
+
+    @property
+    def kind(self) -> str: ...
+
+    async def claim(
+        self,
+        session: AsyncSession,
+        now: datetime,
+        *,
+        limit: int,
+        claimed_by: str,
+        counts: ClaimCounts,
+    ) -> list[Job]:
+        """Claim up to `limit` due messages in the caller's transaction (ledger rows first)."""
+        ...
+
+    async def send(self, bot: Bot, job: Job, chat_id: int) -> int:
+        """Send one claimed message; returns its message id, raises TelegramError."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +149,16 @@ class TickReport:
             else:
                 self.failed += 1
 
+    def merge(self, other: TickReport) -> None:
+        for field in fields(self):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+
+    def since(self, earlier: TickReport) -> TickReport:
+        """What happened between `earlier` (a copy of running totals) and now."""
+        return TickReport(
+            **{f.name: getattr(self, f.name) - getattr(earlier, f.name) for f in fields(self)}
+        )
+
     def summary(self) -> str:
         return (
             f"claimed {self.claimed}, sent {self.sent}, retry later {self.retry}, "
@@ -121,8 +177,17 @@ class DeliveryEngine:
         content: Content,
         clock: Clock,
         options: EngineOptions | None = None,
+        sources: Sequence[Source] = (),
+        *,
+        observer: Callable[[TickReport, float], None] | None = None,
     ) -> None:
         self._sessions = sessions
+        self._sources: Mapping[str, Source] = {source.kind: source for source in sources}
+        self._tip_texts: dict[tuple[str, str], str] = {}
+        # Everything every tick of this engine did, for metrics and tests.
+        self.totals = TickReport()
+        # Told each finished pass and its duration in seconds (metrics, health); must not raise.
+        self._observer = observer
         self._bot = bot
         self._content = content
         self._clock = clock
@@ -170,40 +235,36 @@ class DeliveryEngine:
     async def tick(self) -> TickReport:
         """Deliver everything due now; returns what happened."""
         report = TickReport()
-        now = self._clock.now()
-        async with self._sessions.begin() as session:
-            report.stale_unknown = await ledger.mark_stale_claims_unknown(
-                session, now, self._options.lease
-            )
-        while not self._stopping:
-            counts = ClaimCounts()
-            jobs = await self._claim(counts)
-            report.expired += counts.expired
-            if not jobs:
-                if counts.expired:
-                    continue
-                break
-            report.batches += 1
-            report.claimed += len(jobs)
-            outcomes = await asyncio.gather(*(self._send(job) for job in jobs))
-            await self._record(outcomes)
-            report.add(outcomes)
+        started = time.perf_counter()
+        try:
+            await _Pipeline(self, report).run()
+        finally:
+            self.totals.merge(report)
         if report.claimed or report.expired or report.stale_unknown:
             log.info("tick: %s", report.summary())
+        if self._observer is not None:
+            self._observer(report, time.perf_counter() - started)
         return report
 
-    async def _claim(self, counts: ClaimCounts) -> list[Job]:
+    async def _claim(self, counts: ClaimCounts, limit: int, *, first: bool = False) -> list[Job]:
         now = self._clock.now()
         async with self._sessions.begin() as session:
+            if first:
+                # Claims whose process died mid-send; in the same transaction, so an idle tick
+                # costs one short write transaction.
+                counts.stale_unknown = await ledger.mark_stale_claims_unknown(
+                    session, now, self._options.lease
+                )
             jobs = await ledger.claim_retries(
                 session,
                 now,
-                limit=self._options.batch_size,
+                limit=limit,
                 catch_up=self._options.catch_up,
                 claimed_by=self._replica,
                 counts=counts,
+                kinds=(DeliveryKind.TIP, *self._sources),
             )
-            room = self._options.batch_size - len(jobs)
+            room = limit - len(jobs)
             if room > 0:
                 jobs += await ledger.claim_due(
                     session,
@@ -214,7 +275,14 @@ class DeliveryEngine:
                     claimed_by=self._replica,
                     counts=counts,
                 )
-        return jobs
+            for source in self._sources.values():
+                room = limit - len(jobs)
+                if room <= 0:
+                    break
+                jobs += await source.claim(
+                    session, now, limit=room, claimed_by=self._replica, counts=counts
+                )
+            return await attach_focus(session, jobs)
 
     async def _record(self, outcomes: Sequence[Outcome]) -> None:
         delay = 0.2
@@ -235,16 +303,33 @@ class DeliveryEngine:
         async with self._limit:
             return await self._send_to(job, job.chat_id)
 
+    def _tip_text(self, content: Content, tip_id: str) -> str:
+        key = (content.language, tip_id)
+        text = self._tip_texts.get(key)
+        if text is None:
+            text = self._tip_texts[key] = content.render_tip(content.tip(tip_id))
+        return text
+
+    async def _send_tip(self, job: Job, chat_id: int) -> int:
+        content = self._content.for_language(job.language)
+        buttons = tip_buttons(content, job.delivery_id, job.focus, job.tip_id)
+        params: dict[str, object] = {
+            "chat_id": chat_id,
+            "text": self._tip_text(content, job.tip_id),
+            "parse_mode": ParseMode.HTML.value,
+            "reply_markup": _keyboard_json(buttons),
+        }
+        if self._options.paid_broadcast:
+            params["allow_paid_broadcast"] = True
+        result = await _post(self._bot, "sendMessage", params)
+        return int(result["message_id"])
+
     async def _send_to(self, job: Job, chat_id: int, *, migrated: bool = False) -> Outcome:
-        tip = self._content.tip(job.tip_id)
         try:
-            message = await self._bot.send_message(
-                chat_id=chat_id,
-                text=self._content.render_tip(tip),
-                parse_mode=ParseMode.HTML,
-                reply_markup=tip_keyboard(self._content, job.delivery_id),
-                allow_paid_broadcast=True if self._options.paid_broadcast else None,
-            )
+            if job.kind == DeliveryKind.TIP:
+                message_id = await self._send_tip(job, chat_id)
+            else:
+                message_id = await self._sources[job.kind].send(self._bot, job, chat_id)
         except Forbidden as error:
             return Outcome(
                 job,
@@ -276,7 +361,7 @@ class DeliveryEngine:
             return Outcome(job, DeliveryStatus.UNKNOWN, error=f"maybe sent: {error.message}")
         except TelegramError as error:
             return Outcome(job, DeliveryStatus.FAILED, error=error.message)
-        return Outcome(job, DeliveryStatus.SENT, message_id=message.message_id)
+        return Outcome(job, DeliveryStatus.SENT, message_id=message_id)
 
     def _retry(self, job: Job, error: TelegramError, *, after: timedelta | None = None) -> Outcome:
         if after is None:
@@ -288,3 +373,115 @@ class DeliveryEngine:
             error=error.message,
             retry_at=self._clock.now() + after,
         )
+
+
+async def attach_focus(session: AsyncSession, jobs: list[Job]) -> list[Job]:
+    """Attach each tip's focus habits, fetched for the whole batch in one query."""
+    subscriber_ids = [job.subscriber_id for job in jobs if job.kind == DeliveryKind.TIP]
+    focus = await queries.focus_by_subscriber(session, subscriber_ids)
+    if not focus:
+        return jobs
+    return [
+        replace(job, focus=focus[job.subscriber_id])
+        if job.kind == DeliveryKind.TIP and job.subscriber_id in focus
+        else job
+        for job in jobs
+    ]
+
+
+class _Pipeline:
+    """One drain of the due queue: claims, sends and records overlap, so the pipe stays full.
+
+    At most `concurrency` messages are ever claimed and not yet recorded. A crash can only
+    turn those into 'unknown' (their lease runs out), so a kill costs at most that many, and
+    memory stays flat however many are due.
+    """
+
+    def __init__(self, engine: DeliveryEngine, report: TickReport) -> None:
+        self._engine = engine
+        self._report = report
+        options = engine._options
+        self._window = max(1, options.concurrency)
+        self._chunk = max(1, min(options.batch_size, self._window))
+        # Claim again once a quarter of the window is free: fewer, fuller transactions.
+        self._low_water = max(1, self._chunk // 4)
+        self._open = 0  # claimed and not yet recorded
+        self._finished: list[Outcome] = []
+        self._ready = asyncio.Event()  # outcomes are waiting to be recorded
+        self._room = asyncio.Event()  # the window has room again
+        self._sends: set[asyncio.Task[None]] = set()
+        self._done = False
+        self._record_error: SQLAlchemyError | None = None
+
+    async def run(self) -> None:
+        recorder = asyncio.create_task(self._record_loop())
+        try:
+            await self._claim_loop()
+        finally:
+            # Whatever stopped the claims, what was claimed is sent and recorded.
+            while self._sends:
+                await asyncio.gather(*self._sends, return_exceptions=True)
+            self._done = True
+            self._ready.set()
+            await recorder
+        if self._record_error is not None:
+            raise self._record_error
+
+    async def _claim_loop(self) -> None:
+        engine, report = self._engine, self._report
+        first = True
+        while not engine._stopping and self._record_error is None:
+            room = self._window - self._open
+            if room < self._low_water:
+                self._room.clear()
+                await self._room.wait()
+                continue
+            counts = ClaimCounts()
+            jobs = await engine._claim(counts, min(room, self._chunk), first=first)
+            first = False
+            report.expired += counts.expired
+            report.stale_unknown += counts.stale_unknown
+            if not jobs:
+                if counts.expired:
+                    continue
+                return
+            report.batches += 1
+            report.claimed += len(jobs)
+            self._open += len(jobs)
+            for job in jobs:
+                task = asyncio.create_task(self._send(job))
+                self._sends.add(task)
+                task.add_done_callback(self._sends.discard)
+
+    async def _send(self, job: Job) -> None:
+        try:
+            outcome = await self._engine._send(job)
+        except Exception as error:
+            # A bug must not stop the batch; 'unknown' is never resent, and it is counted.
+            log.exception("sending %s failed unexpectedly", job.kind)
+            outcome = Outcome(job, DeliveryStatus.UNKNOWN, error=f"unexpected: {error!r}")
+        self._finished.append(outcome)
+        if len(self._finished) >= self._low_water:
+            self._ready.set()
+
+    async def _record_loop(self) -> None:
+        # Record when a quarter of the window has finished, or every FLUSH_SECONDS, so a crash
+        # leaves few sent messages unrecorded and the window reopens quickly.
+        while True:
+            if not self._finished:
+                if self._done:
+                    return
+                self._ready.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._ready.wait(), FLUSH_SECONDS)
+                continue
+            batch, self._finished = self._finished, []
+            if self._record_error is None:
+                try:
+                    await self._engine._record(batch)
+                    self._report.add(batch)
+                except SQLAlchemyError as error:
+                    # Their claims stay 'claimed' and turn 'unknown' with the lease: never resent.
+                    self._record_error = error
+            self._open -= len(batch)
+            self._room.set()

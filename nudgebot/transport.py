@@ -55,7 +55,7 @@ _WRITE_REFUSED: Final = "Cannot write to closing transport"
 _TOKEN_PATTERN: Final = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
 _REDACTED: Final = "<redacted>"
 _Headers = dict[str, str] | None
-_FORM_HEADERS: Final = {"Content-Type": "application/x-www-form-urlencoded"}
+_JSON_HEADERS: Final = {"Content-Type": "application/json"}
 
 
 # Named like PTB's own errors (TimedOut, RetryAfter), which drop the Error suffix.
@@ -249,8 +249,8 @@ def _body(request_data: RequestData | None) -> tuple[aiohttp.FormData | bytes | 
     if request_data is None:
         return None, None
     if not request_data.contains_files:
-        # Encoding the form ourselves is cheaper than aiohttp's FormData on the hot path.
-        return request_data.url_encoded_parameters().encode(), _FORM_HEADERS
+        # A JSON body costs a fraction of url-encoding a long HTML text on the hot path.
+        return request_data.json_payload, _JSON_HEADERS
     form = aiohttp.FormData(request_data.json_parameters)
     for name, (filename, content, mime_type) in request_data.multipart_data.items():
         form.add_field(name, content, filename=filename, content_type=mime_type)

@@ -33,18 +33,28 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
-    """An engine for sqlite+aiosqlite or postgresql+asyncpg URLs."""
+    """An engine for sqlite+aiosqlite or postgresql+asyncpg URLs.
+
+    hide_parameters keeps SQL parameters (check-in notes among them) out of logs and out of
+    error messages such as an IntegrityError's text.
+    """
     if database_url.startswith("sqlite"):
         engine = create_async_engine(
             database_url,
             echo=echo,
+            hide_parameters=True,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
     return create_async_engine(
-        database_url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True
+        database_url,
+        echo=echo,
+        hide_parameters=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
     )
 
 

@@ -5,27 +5,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Date, Integer, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nudgebot.db.models import (
+    Base,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
     Subscriber,
     SubscriberStatus,
 )
-from nudgebot.db.queries import insert_or_ignore
-from nudgebot.domain.rotation import pick_next
+from nudgebot.db.queries import insert_or_ignore, logged_counts
+from nudgebot.db.types import UTCDateTime
+from nudgebot.domain.rotation import cycle_complete, pick_next
 from nudgebot.domain.schedule import next_due
 from nudgebot.services.views import parse_hh_mm
 
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One claimed tip, committed to the ledger before anything is sent."""
+    """One claimed message, committed to the ledger before anything is sent.
+
+    `kind` says which source renders it (the daily tip, or another kind of scheduled message);
+    `tip_id` is the tip it is about, if any; `ref` what else it refers to (a broadcast's id).
+    """
 
     delivery_id: int
     subscriber_id: int
@@ -33,6 +40,10 @@ class Job:
     tip_id: str
     local_date: date
     attempts: int
+    kind: str = DeliveryKind.TIP
+    focus: tuple[str, ...] = ()  # the subscriber's focus habits, for one-tap buttons
+    ref: str = ""
+    language: str | None = None  # the subscriber's; the message is rendered in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,25 +88,31 @@ async def claim_retries(
     catch_up: timedelta,
     claimed_by: str,
     counts: ClaimCounts,
+    kinds: Sequence[str] = (DeliveryKind.TIP,),
 ) -> list[Job]:
-    """Deliveries that surely were not sent and whose retry time has come."""
+    """Deliveries of these kinds that surely were not sent and whose retry time has come."""
     rows = (
         await session.execute(
-            select(Delivery, Subscriber.chat_id)
+            select(Delivery, Subscriber.chat_id, Subscriber.language, Subscriber.language_code)
             .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
-            .where(Delivery.status == DeliveryStatus.RETRY, Delivery.next_attempt_at <= now)
+            .where(
+                Delivery.status == DeliveryStatus.RETRY,
+                Delivery.next_attempt_at <= now,
+                Delivery.kind.in_(kinds),
+            )
             .order_by(Delivery.next_attempt_at)
             .limit(limit)
             .with_for_update(skip_locked=True, of=Delivery)
         )
     ).all()
     jobs: list[Job] = []
-    for delivery, chat_id in rows:
+    for delivery, chat_id, language, language_code in rows:
         if now - delivery.due_at > catch_up:
             delivery.status = DeliveryStatus.EXPIRED
             delivery.next_attempt_at = None
             counts.expired += 1
-            await _unsee(session, delivery.subscriber_id, delivery.tip_id)
+            if delivery.kind == DeliveryKind.TIP:
+                await _unsee(session, delivery.subscriber_id, delivery.tip_id)
             continue
         delivery.status = DeliveryStatus.CLAIMED
         delivery.claimed_at = now
@@ -109,9 +126,45 @@ async def claim_retries(
                 tip_id=delivery.tip_id or "",
                 local_date=delivery.local_date,
                 attempts=delivery.attempts,
+                kind=delivery.kind,
+                ref=delivery.ref,
+                language=language or language_code,
             )
         )
     return jobs
+
+
+_DUE_COLUMNS = (
+    Subscriber.id,
+    Subscriber.chat_id,
+    Subscriber.status,
+    Subscriber.timezone,
+    Subscriber.send_time,
+    Subscriber.next_due_at,
+    Subscriber.next_local_date,
+    Subscriber.cycle_seen,
+    Subscriber.cycle_number,
+    Subscriber.language,
+    Subscriber.language_code,
+)
+
+
+_subscribers = cast(Table, Subscriber.__table__)
+# One statement for the whole batch, the same SQL every time: compiled once, then cached.
+_ADVANCE = (
+    update(_subscribers)
+    .where(_subscribers.c.id == bindparam("b_id"))
+    .values(
+        cycle_seen=bindparam("b_seen"),
+        cycle_number=_subscribers.c.cycle_number + bindparam("b_opened", type_=Integer()),
+        last_delivered_date=func.coalesce(
+            bindparam("b_delivered", type_=Date()), _subscribers.c.last_delivered_date
+        ),
+        next_due_at=bindparam("b_due", type_=UTCDateTime()),
+        next_local_date=bindparam("b_day", type_=Date()),
+        updated_at=bindparam("b_now", type_=UTCDateTime()),
+    )
+)
 
 
 async def claim_due(
@@ -127,35 +180,38 @@ async def claim_due(
     """Claim the oldest due subscribers: one ledger row per (subscriber, local day), then advance.
 
     The UNIQUE claim row is what makes a double send impossible; SKIP LOCKED lets replicas on
-    PostgreSQL take disjoint batches instead of waiting on each other.
+    PostgreSQL take disjoint batches instead of waiting on each other. Three statements per
+    batch, each with the same SQL every time (executemany), so compiled once and cached.
     """
-    subscribers = list(
-        (
-            await session.execute(
-                select(Subscriber)
-                .where(Subscriber.next_due_at <= now)
-                .order_by(Subscriber.next_due_at)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        ).scalars()
-    )
-    if not subscribers:
+    due = (
+        await session.execute(
+            select(*_DUE_COLUMNS)
+            .where(Subscriber.next_due_at <= now)
+            .order_by(Subscriber.next_due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    if not due:
         return []
     planned: list[dict[str, object]] = []
-    picks: dict[int, tuple[str, tuple[str, ...]]] = {}
-    for row in subscribers:
-        assert row.next_due_at is not None
-        assert row.next_local_date is not None
+    picks: dict[int, tuple[str, tuple[str, ...], bool]] = {}
+    # From the second cycle on the order adapts to what each subscriber logged: one query
+    # fetches the counts for the whole batch, and only for those who need them.
+    opening = {row.id for row in due if cycle_complete(tip_order, split_seen(row.cycle_seen))}
+    logged = await logged_counts(
+        session, [row.id for row in due if row.cycle_number >= 2 or row.id in opening]
+    )
+    for row in due:
         late = now - row.next_due_at > catch_up
-        tip_id, seen = pick_next(tip_order, split_seen(row.cycle_seen))
+        tip_id, seen = pick_next(tip_order, split_seen(row.cycle_seen), logged.get(row.id))
         planned.append(
             {
                 "subscriber_id": row.id,
-                "kind": DeliveryKind.TIP,
+                "kind": DeliveryKind.TIP.value,
                 "local_date": row.next_local_date,
                 "tip_id": tip_id,
-                "status": DeliveryStatus.EXPIRED if late else DeliveryStatus.CLAIMED,
+                "status": (DeliveryStatus.EXPIRED if late else DeliveryStatus.CLAIMED).value,
                 "due_at": row.next_due_at,
                 "claimed_at": now,
                 "claimed_by": claimed_by,
@@ -164,40 +220,72 @@ async def claim_due(
             }
         )
         if not late:
-            picks[row.id] = (tip_id, seen)
+            picks[row.id] = (tip_id, seen, row.id in opening)
     inserted = (
         await session.execute(
-            insert_or_ignore(session, Delivery)
-            .values(planned)
-            .returning(Delivery.id, Delivery.subscriber_id, Delivery.status)
+            insert_or_ignore(session, Delivery).returning(
+                Delivery.id, Delivery.subscriber_id, Delivery.status
+            ),
+            planned,
         )
     ).all()
     claimed = {
-        sub_id: delivery_id for delivery_id, sub_id, status in inserted if status == "claimed"
+        sub_id: delivery_id
+        for delivery_id, sub_id, status in inserted
+        if status == DeliveryStatus.CLAIMED
     }
     counts.expired += sum(1 for *_, status in inserted if status == DeliveryStatus.EXPIRED)
     jobs: list[Job] = []
-    for row in subscribers:
-        zone = ZoneInfo(row.timezone)
-        send_time = parse_hh_mm(row.send_time)
+    advanced: list[dict[str, object]] = []
+    resumed: list[int] = []
+    for row in due:
         day = row.next_local_date
-        assert day is not None
+        change: dict[str, object]
         if row.id in claimed:
-            tip_id, seen = picks[row.id]
-            row.cycle_seen = ",".join(seen)
-            row.last_delivered_date = day
-            jobs.append(Job(claimed[row.id], row.id, row.chat_id, tip_id, day, attempts=1))
+            tip_id, seen, opens_cycle = picks[row.id]
+            jobs.append(
+                Job(
+                    claimed[row.id],
+                    row.id,
+                    row.chat_id,
+                    tip_id,
+                    day,
+                    attempts=1,
+                    language=row.language or row.language_code,
+                )
+            )
+            change = {
+                "b_id": row.id,
+                "b_seen": ",".join(seen),
+                "b_opened": 1 if opens_cycle else 0,
+                "b_delivered": day,
+            }
             not_before = now
         else:
             # Expired, or another writer already holds this day's claim: move on to a day
             # that can still go out within the catch-up window.
+            change = {
+                "b_id": row.id,
+                "b_seen": row.cycle_seen,
+                "b_opened": 0,
+                "b_delivered": None,
+            }
             not_before = now - catch_up
         if row.status == SubscriberStatus.PAUSED:
-            row.status = SubscriberStatus.ACTIVE
-            row.paused_until = None
-        due = _next(not_before, zone, send_time, day)
-        row.next_due_at, row.next_local_date = due
-        row.updated_at = now
+            resumed.append(row.id)
+        change["b_due"], change["b_day"] = _next(
+            not_before, ZoneInfo(row.timezone), parse_hh_mm(row.send_time), day
+        )
+        change["b_now"] = now
+        advanced.append(change)
+    await session.execute(_ADVANCE, advanced)
+    if resumed:
+        # A paused subscriber only has a due date once its pause has an end: it has ended.
+        await session.execute(
+            update(Subscriber)
+            .where(Subscriber.id.in_(resumed))
+            .values(status=SubscriberStatus.ACTIVE, paused_until=None)
+        )
     return jobs
 
 
@@ -214,11 +302,15 @@ async def record_outcomes(
     """Write every outcome of a batch in the caller's one transaction."""
     if not outcomes:
         return
+    # A Core UPDATE ... WHERE id = :delivery_id per outcome, not the ORM's bulk update by
+    # primary key: that one raises when a row is gone, and a subscriber who used /forget while
+    # their tip was in flight has no rows left. Their outcome is simply dropped.
+    table = Base.metadata.tables[Delivery.__tablename__]
     await session.execute(
-        update(Delivery),
+        update(table).where(table.c.id == bindparam("delivery_id")),
         [
             {
-                "id": outcome.job.delivery_id,
+                "delivery_id": outcome.job.delivery_id,
                 "status": outcome.status,
                 "message_id": outcome.message_id,
                 "sent_at": now if outcome.status == DeliveryStatus.SENT else None,
@@ -230,7 +322,10 @@ async def record_outcomes(
         ],
     )
     for outcome in outcomes:
-        if outcome.status in (DeliveryStatus.FAILED, DeliveryStatus.EXPIRED):
+        if outcome.job.kind == DeliveryKind.TIP and outcome.status in (
+            DeliveryStatus.FAILED,
+            DeliveryStatus.EXPIRED,
+        ):
             await _unsee(session, outcome.job.subscriber_id, outcome.job.tip_id)
         if outcome.subscriber_status is not None:
             await session.execute(

@@ -1,4 +1,4 @@
-"""The tables: subscribers, the delivery ledger, check-ins and the notes behind them."""
+"""The tables: subscribers, the ledger, broadcasts, check-ins, notes, snoozes, focus, pauses."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import true as sa_true
 
 from nudgebot.db.types import UTCDateTime
 
@@ -45,6 +47,7 @@ class SubscriberStatus(StrEnum):
 
 
 class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # a broadcast's recipient, recorded, waiting for its turn to be claimed
     CLAIMED = "claimed"  # claimed by a tick; the send may be in flight
     RETRY = "retry"  # surely not sent; try again at next_attempt_at
     SENT = "sent"
@@ -55,6 +58,16 @@ class DeliveryStatus(StrEnum):
 
 class DeliveryKind(StrEnum):
     TIP = "tip"
+    REMINDER = "reminder"  # the one snoozed reminder of a local day
+    BROADCAST = "broadcast"
+    SUMMARY = "summary"  # the weekly progress picture
+
+
+class SnoozeStatus(StrEnum):
+    PENDING = "pending"  # waiting for remind_at
+    CLAIMED = "claimed"  # handed to the delivery ledger (which tracks the send itself)
+    CANCELLED = "cancelled"  # a check-in came first
+    EXPIRED = "expired"  # the local day or the catch-up window ended first
 
 
 class Subscriber(Base):
@@ -62,7 +75,10 @@ class Subscriber(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     user_id: Mapped[int | None] = mapped_column(BigInteger)
+    # What Telegram said the user's app language is ('de-AT'), refreshed on every /start.
     language_code: Mapped[str | None] = mapped_column(String(16))
+    # The language chosen with /language ('de'); NULL follows language_code.
+    language: Mapped[str | None] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16), default=SubscriberStatus.ACTIVE)
     timezone: Mapped[str] = mapped_column(String(64))
     send_time: Mapped[str] = mapped_column(String(5))  # local HH:MM
@@ -74,16 +90,30 @@ class Subscriber(Base):
     paused_until: Mapped[date | None] = mapped_column(Date)
     # Tip ids already delivered in the current rotation cycle, comma-separated.
     cycle_seen: Mapped[str] = mapped_column(Text, default="")
+    # 1 while the first rotation runs (content order); from 2 on the order adapts to check-ins.
+    cycle_number: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The weekly summary: on or off, weekday (0 = Monday ... 6 = Sunday) and local HH:MM.
+    summary_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    summary_day: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    summary_time: Mapped[str] = mapped_column(String(5), default="18:00", server_default="18:00")
+    # Like next_due_at: set exactly when a summary is scheduled, so its claim is one range scan.
+    next_summary_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    next_summary_date: Mapped[date | None] = mapped_column(Date)
     # What the bot asked for last ('timezone' or 'time'), so a bare answer is understood.
     awaiting: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+    @property
+    def preferred_language(self) -> str | None:
+        """The language to talk in: the one chosen, else Telegram's (content falls back)."""
+        return self.language or self.language_code
+
 
 class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (
-        UniqueConstraint("subscriber_id", "kind", "local_date", name="uq_deliveries_claim"),
+        UniqueConstraint("subscriber_id", "kind", "local_date", "ref", name="uq_deliveries_claim"),
         Index("ix_deliveries_message", "chat_id", "message_id"),
         Index("ix_deliveries_pending", "status", "next_attempt_at"),
     )
@@ -94,6 +124,10 @@ class Delivery(Base):
     )
     kind: Mapped[str] = mapped_column(String(16), default=DeliveryKind.TIP)
     local_date: Mapped[date] = mapped_column(Date)
+    # What the message is beside its kind and day ('' for the daily tip; a broadcast's id), so
+    # one subscriber can get two broadcasts on one day and still each one at most once. Never
+    # NULL: NULLs are distinct in a UNIQUE constraint and would let a claim be written twice.
+    ref: Mapped[str] = mapped_column(String(32), default="", server_default="")
     tip_id: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(16))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -105,6 +139,19 @@ class Delivery(Base):
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(String(200))
+
+
+class Broadcast(Base):
+    """An announcement recorded by `nudgebot broadcast`; its recipients are ledger rows."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # sha256 of the text: running the same command again finds the same broadcast and resumes it.
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class CheckIn(Base):
@@ -145,3 +192,70 @@ class Note(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NoteCheckIn(Base):
+    """The check-ins one free-text note logged, so Undo removes exactly those."""
+
+    __tablename__ = "note_checkins"
+
+    note_id: Mapped[int] = mapped_column(
+        ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True
+    )
+    checkin_id: Mapped[int] = mapped_column(
+        ForeignKey("checkins.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Snooze(Base):
+    """A later reminder of the day's tip; at most one per subscriber and local day."""
+
+    __tablename__ = "snoozes"
+    __table_args__ = (UniqueConstraint("subscriber_id", "local_date", name="uq_snoozes_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
+    # The tip delivery it reminds of: its buttons log that delivery's day.
+    delivery_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deliveries.id", ondelete="SET NULL")
+    )
+    local_date: Mapped[date] = mapped_column(Date)
+    tip_id: Mapped[str] = mapped_column(String(40))
+    # The reminder source's claim is one range scan on this index.
+    remind_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=SnoozeStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FocusHabit(Base):
+    """One of the (at most two) habits a subscriber practises daily, chosen with /focus."""
+
+    __tablename__ = "focus_habits"
+    __table_args__ = (UniqueConstraint("subscriber_id", "tip_id", name="uq_focus_habits_tip"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
+    tip_id: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Pause(Base):
+    """Local days a subscriber rested (/pause): neutral for streaks. end_date NULL: ongoing."""
+
+    __tablename__ = "pauses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+
+class ProcessedUpdate(Base):
+    """A Telegram update_id taken for handling: shared by replicas, so a resend is dropped."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,4 +1,4 @@
-"""Reading a free-text check-in as done or skipped."""
+"""Reading a free-text check-in as done, partly done or skipped."""
 
 import re
 from enum import StrEnum
@@ -8,7 +8,12 @@ class Outcome(StrEnum):
     """What a check-in says about the day's tip."""
 
     DONE = "done"
+    PARTLY = "partly"  # some of it: keeps a streak alive, because a little still counts
     SKIPPED = "skipped"
+
+
+# Outcomes that count for a streak. A forgiving bot counts a partial effort as a day kept.
+STREAK_OUTCOMES: frozenset[str] = frozenset({Outcome.DONE, Outcome.PARTLY})
 
 
 # Phrases that contain a negative word but mean nothing negative about the habit.
@@ -30,6 +35,11 @@ _NEGATIVE = re.compile(
     r"|couldn(?:')?t|could not|can(?:')?t|cannot|wasn(?:')?t able|unable|skip|skipped|skipping"
     r"|missed|miss(?:ed)? it|forgot|forgotten|forget it|no time|failed|too busy|gave up)\b"
 )
+# Said before anything else is read: "partly", "did a bit", "half of it" keep a streak, gently.
+_PARTLY = re.compile(
+    r"\b(?:partly|partially|halfway|half of it|some of it|sort of|kind of|kinda|sorta"
+    r"|a bit|a little|not all of it|not fully|not completely)\b"
+)
 _POSITIVE = re.compile(r"\b(?:done|did it|yes|yep|yeah|completed|finished|managed)\b")
 
 
@@ -39,8 +49,10 @@ def _normalise(text: str) -> str:
 
 
 def classify_reply(text: str) -> Outcome:
-    """Return SKIPPED when the reply says the habit did not happen, DONE otherwise."""
+    """SKIPPED when the reply says the habit did not happen, PARTLY for some, else DONE."""
     cleaned = _HARMLESS.sub(" ", _normalise(text))
+    if _PARTLY.search(cleaned):
+        return Outcome.PARTLY
     cleaned = _DOUBLE_NEGATIVE.sub(" done ", cleaned).strip(" ,.!;:-")
     if _STARTS_NEGATIVE.search(cleaned):
         return Outcome.SKIPPED

@@ -90,3 +90,31 @@ def next_due(not_before: datetime, tz: ZoneInfo, send_time: time, after: date | 
             if skipped > _MAX_SKIPPED_DAYS:
                 raise ValueError(f"{tz.key} has no valid {send_time} for days around {day}")
         day += timedelta(days=1)
+
+
+def next_weekly(
+    not_before: datetime,
+    tz: ZoneInfo,
+    weekday: int,
+    send_time: time,
+    after: date | None = None,
+) -> Due:
+    """Return the earliest local `weekday` (0 = Monday; after `after` if given) at `send_time`
+    whose instant is >= `not_before`, with the same DST rules as `next_due`.
+
+    A weekday on which `send_time` does not exist at all is skipped to the same weekday of the
+    next week, so `local_date` always falls on `weekday`.
+    """
+    if not 0 <= weekday <= 6:
+        raise ValueError(f"weekday must be 0..6, got {weekday}")
+    _require_aware(not_before, "not_before")
+    day = local_today(not_before, tz) - timedelta(days=1)
+    if after is not None and day <= after:
+        day = after + timedelta(days=1)
+    day += timedelta(days=(weekday - day.weekday()) % 7)
+    for _ in range(_MAX_SKIPPED_DAYS + 2):
+        at = resolve_local(day, send_time, tz)
+        if at.astimezone(tz).date() == day and at >= not_before:
+            return Due(day, at)
+        day += timedelta(days=7)
+    raise ValueError(f"{tz.key} has no valid {send_time} on weekday {weekday} near {day}")

@@ -4,16 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from nudgebot.handlers import checkins, common, reading, subscription
-from nudgebot.handlers.keyboards import FAQ_PREFIX, TIME_PREFIX, ZONE_PREFIX
+from nudgebot.handlers import (
+    checkins,
+    common,
+    data_rights,
+    focus,
+    language,
+    reading,
+    safety,
+    snooze,
+    subscription,
+    summary,
+)
+from nudgebot.handlers.keyboards import (
+    FAQ_PREFIX,
+    FORGET_PREFIX,
+    LANGUAGE_PREFIX,
+    TIME_PREFIX,
+    ZONE_PREFIX,
+)
+
+# Runs before every other handler (the crisis check included), so that every reply is in the
+# subscriber's language.
+LANGUAGE_GROUP = -20
 
 COMMANDS = {
     "start": subscription.start,
@@ -26,22 +49,54 @@ COMMANDS = {
     "tip": reading.tip,
     "tips": reading.tips,
     "faq": reading.faq,
+    "focus": focus.focus,
+    "log": checkins.log_command,
     "progress": common.progress,
+    "export": data_rights.export,
+    "forget": data_rights.forget,
+    "summary": summary.summary,
     "help": common.help_command,
+    "language": language.language_command,
+    "stats": common.stats,  # operators only; not in the command menu
 }
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Add every handler in a deliberate order: commands, buttons, then free messages."""
+    """Add every handler in a deliberate order: language, safety, commands, buttons, messages."""
+    application.add_handler(TypeHandler(Update, language.resolve_language), group=LANGUAGE_GROUP)
+    application.add_handler(
+        MessageHandler(
+            (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
+            & ((filters.TEXT & ~filters.COMMAND) | filters.CAPTION),
+            safety.crisis_check,
+        ),
+        group=safety.SAFETY_GROUP,
+    )
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(
         CallbackQueryHandler(checkins.checkin_button, pattern=checkins.CHECKIN_PATTERN)
     )
     application.add_handler(
+        CallbackQueryHandler(checkins.focus_log_button, pattern=checkins.FOCUS_LOG_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(checkins.undo_button, pattern=checkins.UNDO_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(snooze.snooze_button, pattern=snooze.SNOOZE_PATTERN)
+    )
+    application.add_handler(CallbackQueryHandler(focus.focus_button, pattern=focus.FOCUS_PATTERN))
+    application.add_handler(
         CallbackQueryHandler(subscription.choice_button, pattern=f"^({ZONE_PREFIX}|{TIME_PREFIX})")
     )
     application.add_handler(CallbackQueryHandler(reading.faq_button, pattern=f"^{FAQ_PREFIX}"))
+    application.add_handler(
+        CallbackQueryHandler(data_rights.forget_button, pattern=f"^{FORGET_PREFIX}")
+    )
+    application.add_handler(
+        CallbackQueryHandler(language.language_button, pattern=f"^{LANGUAGE_PREFIX}")
+    )
     application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
     application.add_handler(
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, checkins.edited_message)

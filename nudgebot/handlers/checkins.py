@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from nudgebot.delivery import CALLBACK_PREFIX
+from nudgebot.buttons import CHECKIN_PREFIX, FOCUS_LOG_PREFIX, UNDO_PREFIX
+from nudgebot.content import Content
 from nudgebot.domain.faq_match import match_faq
-from nudgebot.domain.humanize import plural
+from nudgebot.domain.habit_match import HabitMention
+from nudgebot.domain.humanize import count_days
 from nudgebot.domain.replies import Outcome
-from nudgebot.handlers.context import BotContext, chat_id_of, reply
+from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
 from nudgebot.handlers.reading import answer_faq_number
 from nudgebot.handlers.subscription import apply_time_text, apply_timezone_text
 from nudgebot.services.checkins import ButtonResult, Logged, TextResult
@@ -19,28 +21,43 @@ from nudgebot.services.views import NotSubscribedError
 log = logging.getLogger(__name__)
 
 
-def _days(n: int) -> str:
-    return plural(n, "day", "days")
-
-
 def _acknowledgement(context: BotContext, logged: Logged) -> str:
     content = context.content
-    streak = _days(logged.streaks.current)
+    streak = count_days(logged.streaks.current, content.wording)
     if logged.result == ButtonResult.CHANGED:
         return content.text("checkin_updated") + "\n" + _outcome_text(context, logged)
     if logged.result == TextResult.DONE:
         return content.text("note_saved", streak=streak)
+    if logged.result == TextResult.PARTLY:
+        return content.text("note_partly_saved", streak=streak)
     if logged.result == TextResult.SKIPPED:
         return content.text("note_skipped_saved")
     if logged.result == TextResult.JOURNAL:
         return content.text("journal_saved")
+    if logged.result == TextResult.HABITS:
+        return _habits_text(content, logged.habits, streak)
     return _outcome_text(context, logged)
 
 
+def _habits_text(content: Content, habits: tuple[HabitMention, ...], streak: str) -> str:
+    done = ", ".join(content.tip(h.tip_id).label for h in habits if h.outcome != Outcome.SKIPPED)
+    skipped = ", ".join(content.tip(h.tip_id).label for h in habits if h.outcome == Outcome.SKIPPED)
+    if not done:
+        return content.text("habits_logged_skipped_only", skipped=skipped)
+    return content.text(
+        "habits_logged",
+        done=done,
+        skipped=f" ({content.text('button_not_today')}: {skipped})" if skipped else "",
+        streak=streak,
+    )
+
+
 def _outcome_text(context: BotContext, logged: Logged) -> str:
-    if logged.outcome == Outcome.DONE:
+    if logged.outcome in (Outcome.DONE, Outcome.PARTLY):
         return context.content.text(
-            "checkin_done", streak=_days(logged.streaks.current), best=_days(logged.streaks.best)
+            "checkin_done" if logged.outcome == Outcome.DONE else "checkin_partly",
+            streak=count_days(logged.streaks.current, context.content.wording),
+            best=count_days(logged.streaks.best, context.content.wording),
         )
     return context.content.text("checkin_skipped")
 
@@ -100,7 +117,83 @@ async def text_message(update: Update, context: BotContext) -> None:
     if logged.result == TextResult.DUPLICATE:
         log.info("duplicate message ignored")
         return
-    await reply(update, _acknowledgement(context, logged))
+    keyboard = None
+    if logged.note_id is not None:
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        context.content.text("button_undo"),
+                        callback_data=f"{UNDO_PREFIX}:{logged.note_id}",
+                    )
+                ]
+            ]
+        )
+    await reply(update, _acknowledgement(context, logged), keyboard=keyboard)
+
+
+async def focus_log_button(update: Update, context: BotContext) -> None:
+    """A one-tap focus habit under a tip or reminder: done, on that tip's day."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    _, delivery_id, tip_id = ([*query.data.split(":"), "", ""])[:3]
+    if not delivery_id.isdigit() or tip_id not in context.content.tip_ids:
+        await query.answer()
+        return
+    logged = await context.services.checkins.record_button(
+        chat_id_of(update), int(delivery_id), Outcome.DONE, tip_id=tip_id, source="focus"
+    )
+    if logged.result == ButtonResult.STALE:
+        await query.answer(context.content.text("checkin_stale"), show_alert=True)
+        return
+    await query.answer()
+    if logged.result in (ButtonResult.RECORDED, ButtonResult.CHANGED):
+        await reply(
+            update,
+            context.content.text(
+                "focus_logged",
+                habit=context.content.tip(tip_id).label,
+                streak=count_days(logged.streaks.current, context.content.wording),
+            ),
+        )
+
+
+async def undo_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    note_id = query.data.removeprefix(f"{UNDO_PREFIX}:")
+    await query.answer()
+    if not note_id.isdigit():
+        return
+    removed = await context.services.checkins.undo_note(chat_id_of(update), int(note_id))
+    content = context.content
+    if not removed:
+        await reply(update, content.text("undo_nothing"))
+        return
+    habits = ", ".join(content.tip(t).label for t in removed if t in content.tip_ids)
+    await reply(update, content.text("undo_done", habits=habits))
+
+
+async def log_command(update: Update, context: BotContext) -> None:
+    """/log yesterday: for the days the tip came but the check-in slipped."""
+    content = context.content
+    if command_argument(context).lower() != "yesterday":
+        await reply(update, content.text("log_usage"))
+        return
+    logged = await context.services.checkins.log_yesterday(chat_id_of(update))
+    if logged.result == ButtonResult.NO_TIP or logged.tip_id is None:
+        await reply(update, content.text("log_yesterday_none"))
+        return
+    await reply(
+        update,
+        content.text(
+            "log_yesterday_done",
+            title=content.tip(logged.tip_id).title,
+            streak=count_days(logged.streaks.current, context.content.wording),
+        ),
+    )
 
 
 async def edited_message(update: Update, context: BotContext) -> None:
@@ -117,4 +210,6 @@ async def non_text(update: Update, context: BotContext) -> None:
     await reply(update, context.content.text("non_text"))
 
 
-CHECKIN_PATTERN = rf"^{CALLBACK_PREFIX}:"
+CHECKIN_PATTERN = rf"^{CHECKIN_PREFIX}:"
+FOCUS_LOG_PATTERN = rf"^{FOCUS_LOG_PREFIX}:"
+UNDO_PATTERN = rf"^{UNDO_PREFIX}:"

@@ -1,14 +1,18 @@
-"""/help, /progress, unknown commands, and the one error handler every update falls back on."""
+"""/help, /progress, /stats, unknown commands, and the error handler every update falls back on."""
 
 from __future__ import annotations
 
+import asyncio
+import html
 import logging
 
-from telegram import Update
+from telegram import InputFile, Update
+from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
-from nudgebot.domain.humanize import plural
+from nudgebot.captions import progress_caption
 from nudgebot.handlers.context import BotContext, chat_id_of, reply
+from nudgebot.picture import PICTURE_FILENAME, labels_from, render_progress
 from nudgebot.services.views import NotSubscribedError
 
 log = logging.getLogger(__name__)
@@ -22,22 +26,30 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await reply(update, context.content.text("unknown_command"))
 
 
+async def stats(update: Update, context: BotContext) -> None:
+    """Operators only; anyone else gets the unknown-command answer, so it stays unseen."""
+    user = update.effective_user
+    if user is None or user.id not in context.services.admin_ids:
+        await unknown_command(update, context)
+        return
+    snapshot = await context.services.stats.stats()
+    await reply(update, f"<pre>{html.escape(snapshot.render(), quote=False)}</pre>")
+
+
 async def progress(update: Update, context: BotContext) -> None:
+    """The 4-week picture with a short text summary; a kind word instead while it is empty."""
     stats = await context.services.progress.progress(chat_id_of(update))
     content = context.content
-    if stats.total == 0:
+    chat = update.effective_chat
+    if stats.total == 0 or chat is None:
         await reply(update, content.text("progress_empty", days=stats.days_since_joining))
         return
-    await reply(
-        update,
-        content.text(
-            "progress",
-            current=plural(stats.current_streak, "day", "days"),
-            best=plural(stats.best_streak, "day", "days"),
-            week=stats.last_7_days,
-            days=stats.days_since_joining,
-            total=stats.total,
-        ),
+    # Drawing takes tens of milliseconds of CPU: off the event loop, so other updates flow.
+    png = await asyncio.to_thread(render_progress, stats.picture, labels_from(content))
+    await chat.send_photo(
+        photo=InputFile(png, filename=PICTURE_FILENAME),
+        caption=progress_caption(content, stats.picture),
+        parse_mode=ParseMode.HTML,
     )
 
 
@@ -47,6 +59,9 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update):
         log.error("error outside an update: %r", error, exc_info=error)
         return
+    # The error handler gets a fresh context: answer in the language Telegram reports.
+    user = update.effective_user
+    context.language = context.language or (user.language_code if user else None)
     try:
         if isinstance(error, NotSubscribedError):
             await reply(update, context.content.text("not_subscribed"))

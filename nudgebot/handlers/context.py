@@ -14,10 +14,19 @@ from nudgebot.clock import Clock
 from nudgebot.config import Settings
 from nudgebot.content import Content
 from nudgebot.delivery import DeliveryEngine
+from nudgebot.health import Health
+from nudgebot.metrics import Metrics
 from nudgebot.services.checkins import CheckinService
+from nudgebot.services.data_rights import DataRightsService
+from nudgebot.services.focus import FocusService
 from nudgebot.services.progress import ProgressService
+from nudgebot.services.safety import SafetyService
+from nudgebot.services.snoozes import SnoozeService
+from nudgebot.services.stats import StatsService
 from nudgebot.services.subscriptions import SubscriptionService
+from nudgebot.services.summary_settings import SummaryService
 from nudgebot.services.tips import TipService
+from nudgebot.services.updates import UpdateOnce
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +39,12 @@ class Services:
     checkins: CheckinService
     progress: ProgressService
     tips: TipService
+    snoozes: SnoozeService
+    focus: FocusService
+    safety: SafetyService
+    data_rights: DataRightsService
+    stats: StatsService
+    summaries: SummaryService
     admin_ids: frozenset[int]
 
 
@@ -48,16 +63,24 @@ class Runtime:
     database: AsyncEngine
     engine: DeliveryEngine
     migrate: bool
+    metrics: Metrics
+    health: Health
+    updates: UpdateOnce
 
 
 class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]):
+    # Set for each update before any handler runs (handlers.language.resolve_language);
+    # None means the default language.
+    language: str | None = None
+
     @property
     def services(self) -> Services:
         return self.bot_data.services
 
     @property
     def content(self) -> Content:
-        return self.bot_data.services.content
+        """Everything the bot says, in the language of the person this update came from."""
+        return self.bot_data.services.content.for_language(self.language)
 
 
 async def reply(

@@ -9,10 +9,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from nudgebot.content import Faq
 from nudgebot.domain.timeparse import format_send_time
+from nudgebot.languages import Language
 
 ZONE_PREFIX = "tz:"
 TIME_PREFIX = "tm:"
 FAQ_PREFIX = "faq:"
+FORGET_PREFIX = "fg:"
+FORGET_YES = FORGET_PREFIX + "yes"
+FORGET_NO = FORGET_PREFIX + "no"
+LANGUAGE_PREFIX = "lang:"
 COMMON_TIMES = (time(7), time(8), time(9), time(12), time(18), time(21))
 
 
@@ -53,4 +58,27 @@ def faq_keyboard(faqs: Sequence[Faq]) -> InlineKeyboardMarkup:
             for faq in faqs
         ],
         per_row=1,
+    )
+
+
+def forget_keyboard(yes: str, no: str) -> InlineKeyboardMarkup:
+    return _rows(
+        [
+            InlineKeyboardButton(yes, callback_data=FORGET_YES),
+            InlineKeyboardButton(no, callback_data=FORGET_NO),
+        ],
+        per_row=1,
+    )
+
+
+def language_keyboard(languages: Sequence[Language]) -> InlineKeyboardMarkup:
+    """One button per language, in its own name: a reader finds their language at a glance."""
+    return _rows(
+        [
+            InlineKeyboardButton(
+                language.native_name, callback_data=LANGUAGE_PREFIX + language.code
+            )
+            for language in languages
+        ],
+        per_row=2,
     )

@@ -17,7 +17,8 @@ async def tip(update: Update, context: BotContext) -> None:
             await reply(update, content.text("tip_number_invalid", text=text))
             return
     else:
-        chosen = await context.services.tips.current_tip(chat_id_of(update))
+        # The service picks by id; the text comes from the subscriber's language.
+        chosen = content.tip((await context.services.tips.current_tip(chat_id_of(update))).id)
     await reply(update, content.render_tip(chosen, footer_key="tip_on_demand_note"))
 
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 
-from nudgebot.domain.humanize import describe_next, plural
+from nudgebot.domain.humanize import count_days, describe_next
 from nudgebot.domain.timeparse import format_send_time, parse_send_time
 from nudgebot.domain.zones import common_timezones, resolve_timezone
 from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
@@ -17,7 +17,9 @@ from nudgebot.services.views import NotSubscribedError, SubscriberView
 def next_tip_text(context: BotContext, view: SubscriberView) -> str:
     if view.next_due_at is None:
         return context.content.text("next_none")
-    return describe_next(context.services.clock.now(), view.next_due_at, view.zone)
+    return describe_next(
+        context.services.clock.now(), view.next_due_at, view.zone, context.content.wording
+    )
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -156,7 +158,7 @@ async def pause(update: Update, context: BotContext) -> None:
             context.content.text(
                 "paused_until",
                 date=view.paused_until.isoformat(),
-                days=plural(days, "day", "days"),
+                days=count_days(days, context.content.wording),
             ),
         )
 

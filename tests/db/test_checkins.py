@@ -185,7 +185,7 @@ async def test_streaks_and_progress_count_consecutive_days(
         clock.set(NINE + timedelta(days=day))
         job = await deliver_today(sessions, clock, content, message_id=100 + day)
         await checkins.record_button(CHAT, job.delivery_id, Answer.DONE)
-    progress = await ProgressService(sessions, clock).progress(CHAT)
+    progress = await ProgressService(sessions, clock, content).progress(CHAT)
     assert (
         progress.current_streak,
         progress.best_streak,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -57,3 +57,48 @@ async def test_a_fresh_engine_on_a_new_sqlite_file_can_be_migrated(tmp_path: obj
         assert await current_revision(engine) == head_revision()
     finally:
         await engine.dispose()
+
+
+async def test_the_broadcast_migration_keeps_existing_deliveries_and_check_in_links(
+    blank_database_url: str,
+) -> None:
+    engine = create_engine(blank_database_url)
+
+    def _upgrade_to_initial(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+
+    now = "2026-03-02 09:00:00+00:00"
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade_to_initial)
+            await connection.execute(
+                text(
+                    "INSERT INTO subscribers (id, chat_id, status, timezone, send_time, "
+                    "cycle_seen, created_at, updated_at) "
+                    f"VALUES (1, 10, 'active', 'UTC', '09:00', '', '{now}', '{now}')"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO deliveries (id, subscriber_id, kind, local_date, tip_id, status, "
+                    "due_at, claimed_at, attempts) "
+                    f"VALUES (5, 1, 'tip', '2026-03-02', 'fiber', 'sent', '{now}', '{now}', 1)"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO checkins (subscriber_id, delivery_id, local_date, tip_id, "
+                    "outcome, source, created_at, updated_at) "
+                    f"VALUES (1, 5, '2026-03-02', 'fiber', 'done', 'button', '{now}', '{now}')"
+                )
+            )
+        await upgrade_to_head(engine)
+        async with engine.connect() as connection:
+            link = await connection.scalar(text("SELECT delivery_id FROM checkins"))
+            ref = await connection.scalar(text("SELECT ref FROM deliveries WHERE id = 5"))
+    finally:
+        await engine.dispose()
+    assert link == 5
+    assert ref == ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from sqlalchemy import select
@@ -38,9 +38,16 @@ class Bot:
         return create_session_factory(self.app.bot_data.runtime.database)
 
     async def deliver_now(self) -> TickReport:
-        """Run one delivery pass right away (the periodic tick keeps running too)."""
+        """Run one delivery pass right away; reports what every pass did meanwhile.
+
+        The periodic tick keeps running too and may claim the work first, so the report is
+        the difference of the engine's running totals, whoever did the work.
+        """
+        before = replace(self.engine.totals)
         await self.engine.wait_idle()
-        return await self.engine.tick()
+        await self.engine.tick()
+        await self.engine.wait_idle()
+        return self.engine.totals.since(before)
 
     async def subscriber(self, chat_id: int) -> Subscriber | None:
         async with self.sessions() as session:
@@ -59,9 +66,14 @@ class Bot:
 
 
 def settings_for(
-    fake: FakeBotApi, database_url: str, *, tick_seconds: float = TICK_SECONDS
+    fake: FakeBotApi,
+    database_url: str,
+    *,
+    admin_ids: str = "",
+    tick_seconds: float = TICK_SECONDS,
 ) -> Settings:
     return Settings(
+        NUDGEBOT_ADMIN_IDS=admin_ids,
         TELEGRAM_BOT_TOKEN=fake.token,
         NUDGEBOT_DATABASE_URL=database_url,
         NUDGEBOT_TELEGRAM_API_URL=fake.base_url,
@@ -79,14 +91,16 @@ async def running_bot(
     clock: ManualClock,
     *,
     send_timeout: float = 5.0,
+    admin_ids: str = "",
     tick_seconds: float = TICK_SECONDS,
 ) -> AsyncIterator[Bot]:
     """Start the Application the way run_polling does, and stop it the same way."""
     app = build_application(
-        settings_for(fake, database_url, tick_seconds=tick_seconds),
+        settings_for(fake, database_url, admin_ids=admin_ids, tick_seconds=tick_seconds),
         clock=clock,
         send_timeout=send_timeout,
     )
+    bot = Bot(app, fake, clock)
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)
@@ -94,7 +108,7 @@ async def running_bot(
     await app.updater.start_polling(poll_interval=0.0, timeout=1, drop_pending_updates=False)
     await app.start()
     try:
-        yield Bot(app, fake, clock)
+        yield bot
     finally:
         await app.updater.stop()
         await app.stop()

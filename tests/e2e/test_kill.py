@@ -21,8 +21,9 @@ KILLS = 20
 BATCH = 50
 CONCURRENCY = 64
 LEASE_SECONDS = 1.0
-# Claims a killed process can leave behind: one batch, all of it in flight at once.
-IN_FLIGHT = min(BATCH, CONCURRENCY)
+# Claims a killed process can leave behind: the engine never holds more than its concurrency
+# claimed and unrecorded (sent, in flight, or waiting to be recorded).
+IN_FLIGHT = CONCURRENCY
 # After the restarted engine's first send, the kill comes within this: a few batches, so kills
 # land mid-send, mid-record and between batches.
 KILL_WITHIN_SECONDS = 0.5

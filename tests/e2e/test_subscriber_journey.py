@@ -47,7 +47,8 @@ async def count(bot: Bot, model: type[object]) -> int:
 
 
 async def test_the_menu_of_commands_is_set_at_start(bot: Bot) -> None:
-    [call] = await bot.fake.wait_for(lambda: bot.fake.calls_to("setMyCommands") or None)
+    await bot.fake.wait_for(lambda: bot.fake.calls_to("setMyCommands") or None)
+    [call] = [c for c in bot.fake.calls_to("setMyCommands") if "language_code" not in c.params]
     names = [command["command"] for command in call.params["commands"]]
     assert {
         "start",
@@ -306,8 +307,8 @@ async def test_a_user_who_blocked_the_bot_is_marked_blocked_and_not_retried(bot:
     await subscribe(bot, ada)
     bot.fake.block(ada.id)
     bot.clock.set(BERLIN_0730)
-    report = await bot.deliver_now()
-    assert report.blocked == 1
+    # The periodic tick may get there before this pass does, so the row tells, not the report.
+    await bot.deliver_now()
     row = await bot.subscriber(ada.chat_id)
     assert row is not None
     assert (row.status, row.next_due_at) == ("blocked", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,9 @@ _NOT_MODIFIED = (
 )
 _QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
 _MAX_POLL_SECONDS = 50
+# The fake runs on 127.0.0.1 without TLS, so it also accepts http:// (Telegram wants https).
+_WEBHOOK_SCHEMES = ("https://", "http://")
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 @dataclass
@@ -46,6 +50,9 @@ class BotSettings:
     """Bot-wide state that methods read and write."""
 
     webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_error_date: int | None = None
+    webhook_error_message: str = ""
     commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     callback_queries: dict[str, CallbackQueryRecord] = field(default_factory=dict)
     closing: bool = False
@@ -149,23 +156,44 @@ class Methods:
                 self.polls_waiting -= 1
 
     async def _set_webhook(self, params: dict[str, Any]) -> Any:
-        self.settings.webhook_url = str(params["url"])
+        url = str(params["url"])
+        secret = str(params.get("secret_token", ""))
+        if url and not url.startswith(_WEBHOOK_SCHEMES):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        if secret and not _SECRET_TOKEN.fullmatch(secret):
+            raise bad_request("secret token contains unallowed characters")
+        self.settings.webhook_url = url
+        self.settings.webhook_secret = secret
+        self.settings.webhook_error_date = None
+        self.settings.webhook_error_message = ""
+        self.updates.set_allowed(params.get("allowed_updates"))
         if params.get("drop_pending_updates"):
             self.updates.clear()
+        self.updates.changed.notify()
         return True
 
     async def _delete_webhook(self, params: dict[str, Any]) -> Any:
         self.settings.webhook_url = ""
+        self.settings.webhook_secret = ""
         if params.get("drop_pending_updates"):
             self.updates.clear()
+        self.updates.changed.notify()
         return True
 
     async def _get_webhook_info(self, params: dict[str, Any]) -> Any:
-        return {
+        info: dict[str, Any] = {
             "url": self.settings.webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": self.updates.pending_count,
         }
+        if self.settings.webhook_url:
+            info["max_connections"] = 40
+            if self.updates.allowed is not None:
+                info["allowed_updates"] = sorted(self.updates.allowed)
+        if self.settings.webhook_error_date is not None:
+            info["last_error_date"] = self.settings.webhook_error_date
+            info["last_error_message"] = self.settings.webhook_error_message
+        return info
 
     # --- commands ------------------------------------------------------------------------
 

@@ -23,10 +23,12 @@ from .updates import UpdateQueue
 from .users import FakeUser
 from .validation import validate_params
 from .wakeup import Wakeup
+from .webhook import WebhookPost, WebhookPusher
 
 T = TypeVar("T")
 
 DEFAULT_TOKEN = "123456:TEST-token-abcdef"
+CONFIGURED = "<the secret_token given to setWebhook>"
 _MAX_BODY = 64 * 1024 * 1024
 _DUMP_LAST = 25
 
@@ -71,6 +73,7 @@ class FakeBotApi:
             strict_ampersand=strict_ampersand,
             on_change=self._changed.notify,
         )
+        self.webhook = WebhookPusher(self.methods.settings, self.updates, self._changed.notify)
         self.calls: list[Call] = []
         self.base_url = ""
         self.port = 0
@@ -104,6 +107,7 @@ class FakeBotApi:
         await site.start()
         bound_host, self.port = self._runner.addresses[0][:2]
         self.base_url = f"http://{bound_host}:{self.port}/bot"
+        self.webhook.start()
 
     async def stop(self) -> None:
         """Answer pending long polls and delays at once, then close the server."""
@@ -112,6 +116,7 @@ class FakeBotApi:
         self._stop_wakeup.notify()
         self.updates.changed.notify()
         self._changed.notify()
+        await self.webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -145,6 +150,41 @@ class FakeBotApi:
         chat = self.chats.get(user_id)
         if chat is not None:
             chat.blocked = False
+
+    # --- webhook -------------------------------------------------------------------------
+
+    @property
+    def webhook_url(self) -> str:
+        """What the bot gave setWebhook ('' when polling)."""
+        return self.methods.settings.webhook_url
+
+    @property
+    def webhook_posts(self) -> list[WebhookPost]:
+        """Every POST made to the bot's webhook, in order, with the status it got."""
+        return self.webhook.posts
+
+    def resend_last(self, chat_id: int) -> dict[str, Any]:
+        """Telegram sends the chat's last update again, with the same update_id."""
+        return self.updates.redeliver_last(chat_id)
+
+    async def post_to_webhook(
+        self,
+        body: bytes | dict[str, Any],
+        *,
+        secret: str | None = CONFIGURED,
+        headers: dict[str, str] | None = None,
+    ) -> int:
+        """POST any body to the webhook now, beside the queue; returns the HTTP status.
+
+        secret=None sends no secret header; any other string is sent as the header instead.
+        """
+        if not self.webhook_url:
+            raise LookupError("no webhook is set")
+        if secret == CONFIGURED:
+            secret = self.methods.settings.webhook_secret or None
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        update_id = body.get("update_id") if isinstance(body, dict) else None
+        return await self.webhook.post(raw, secret=secret, update_id=update_id, headers=headers)
 
     # --- what happened -------------------------------------------------------------------
 

@@ -463,3 +463,21 @@ async def test_message_dates_come_from_the_injected_clock() -> None:
         sent = await bot.send_message(ADA, "hi")
 
     assert sent.date == dt.datetime.fromtimestamp(1_750_000_000, tz=dt.UTC)
+
+
+async def test_photo_upload_is_recorded_with_its_bytes_and_caption(
+    bot: Bot, fake: FakeBotApi, ada: FakeUser
+) -> None:
+    sent = await bot.send_photo(
+        ADA, io.BytesIO(b"\x89PNG fake"), caption="<b>Week</b>", parse_mode="HTML"
+    )
+
+    [call] = fake.calls_to("sendPhoto")
+    assert call.params["photo"].data == b"\x89PNG fake"
+    assert sent.photo
+    assert sent.caption == "Week"
+
+
+async def test_a_caption_over_1024_characters_is_refused(bot: Bot, ada: FakeUser) -> None:
+    with pytest.raises(BadRequest, match="caption"):
+        await bot.send_photo(ADA, io.BytesIO(b"png"), caption="x" * 1025)

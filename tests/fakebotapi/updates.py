@@ -37,10 +37,15 @@ class UpdateQueue:
         self.changed = Wakeup()
         self.delivered: list[dict[str, Any]] = []
 
-    def push(self, kind: str, payload: dict[str, Any], chat_id: int) -> dict[str, Any]:
-        """Queue a new update of `kind` and wake long polls."""
+    def make(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """A new update with the next update_id, not queued (for posting it by hand)."""
         update = {"update_id": self._next_id, kind: payload}
         self._next_id += 1
+        return update
+
+    def push(self, kind: str, payload: dict[str, Any], chat_id: int) -> dict[str, Any]:
+        """Queue a new update of `kind` and wake long polls."""
+        update = self.make(kind, payload)
         self._pending.append(_Entry(update))
         self._last_by_chat[chat_id] = update
         self.changed.notify()
@@ -78,6 +83,16 @@ class UpdateQueue:
         updates = [e.update for e in batch]
         self.delivered.extend(updates)
         return updates
+
+    def next_for_webhook(self) -> _Entry | None:
+        """The oldest deliverable update; it stays pending until acknowledge()."""
+        self._pending = [e for e in self._pending if self._wanted(e.kind)]
+        return self._pending[0] if self._pending else None
+
+    def acknowledge(self, entry: _Entry) -> None:
+        """The webhook answered 2xx for this update: it is delivered."""
+        self._pending = [e for e in self._pending if e is not entry]
+        self.delivered.append(entry.update)
 
     def clear(self) -> None:
         """drop_pending_updates."""

@@ -42,6 +42,17 @@ class FakeUser:
         entity = {"type": "bot_command", "offset": 0, "length": len(name.encode("utf-16-le")) // 2}
         return self._send({"text": command, "entities": [entity]}, "text", None)
 
+    def draft_command(self, command: str) -> dict[str, Any]:
+        """The update a command would make, with a fresh update_id, but not queued.
+
+        For posting it to a webhook by hand: twice, with a wrong secret, and so on.
+        """
+        name = command.split(maxsplit=1)[0]
+        entity = {"type": "bot_command", "offset": 0, "length": len(name.encode("utf-16-le")) // 2}
+        body = {"text": command, "entities": [entity]}
+        stored = self._fake.chats.add_user_message(self._chat, body, kind="text", reply_to=None)
+        return self._fake.updates.make("message", dict(stored.message))
+
     def send_sticker(self) -> int:
         """Queue a sticker message; return its message id."""
         sticker = {
@@ -56,11 +67,14 @@ class FakeUser:
         }
         return self._send({"sticker": sticker}, "sticker", None)
 
-    def send_photo(self) -> int:
-        """Queue a photo message without caption; return its message id."""
+    def send_photo(self, caption: str | None = None) -> int:
+        """Queue a photo message, with a caption if given; return its message id."""
         size = {"file_id": f"photo-{self.id}", "file_unique_id": f"pho{self.id}"}
         photo = [{**size, "width": 90, "height": 90}, {**size, "width": 1280, "height": 960}]
-        return self._send({"photo": photo}, "photo", None)
+        body: dict[str, Any] = {"photo": photo}
+        if caption is not None:
+            body["caption"] = caption
+        return self._send(body, "photo", None)
 
     def edit_text(self, message_id: int, text: str) -> None:
         """Edit one of this user's text messages: queues an edited_message update."""

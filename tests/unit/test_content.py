@@ -23,6 +23,7 @@ from nudgebot.content import (
     load_content,
     visible_text,
 )
+from nudgebot.languages import DEFAULT_LANGUAGE
 
 TIP_IDS = (
     "fiber",
@@ -85,7 +86,8 @@ def content() -> Content:
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     directory = tmp_path / "content"
-    shutil.copytree(DEFAULT_CONTENT_DIR, directory)
+    # One language folder alone: the flat layout, read as English.
+    shutil.copytree(DEFAULT_CONTENT_DIR / DEFAULT_LANGUAGE, directory)
     return directory
 
 
@@ -426,3 +428,41 @@ def test_load_content_raises_listing_every_problem(content_copy: Path) -> None:
 def test_problem_reads_as_file_item_reason() -> None:
     problem = ContentProblem("content/tips.yaml", "tip fiber", "why is empty")
     assert str(problem) == "content/tips.yaml: tip fiber: why is empty"
+
+
+# --- The progress picture's words ----------------------------------------------------------
+
+
+def test_every_tip_has_a_short_label_for_the_picture(content: Content) -> None:
+    assert all(tip.short and tip.short.isascii() for tip in content.tips)
+
+
+def test_a_tip_without_short_is_labelled_from_its_id() -> None:
+    tip = Tip("whole-foods", 1, "Title", "Why", "Try", ("food",))
+    assert tip.label == "Whole foods"
+
+
+def test_a_short_label_too_long_for_the_picture_is_reported(content_copy: Path) -> None:
+    edit_yaml(
+        content_copy / "tips.yaml", lambda data: first_tip(data).update(short="Fiber, every day")
+    )
+    assert check_content(content_copy) == [
+        ContentProblem("content/tips.yaml", "tip fiber", "short is 16 characters; at most 14")
+    ]
+
+
+def test_a_short_label_with_emoji_is_reported(content_copy: Path) -> None:
+    edit_yaml(content_copy / "tips.yaml", lambda data: first_tip(data).update(short="🥦 Fiber"))
+    [problem] = check_content(content_copy)
+    assert problem.reason.startswith("short must be plain letters")
+
+
+def test_a_list_message_with_the_wrong_count_is_reported(content_copy: Path) -> None:
+    edit_messages(content_copy, picture_weekdays="Mon,Tue,Wed")
+    assert check_content(content_copy) == [
+        ContentProblem(
+            "content/messages.yaml",
+            "message picture_weekdays",
+            "must be 7 names separated by commas",
+        )
+    ]

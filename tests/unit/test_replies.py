@@ -1,4 +1,4 @@
-"""Reading a free-text check-in as done or skipped."""
+"""Reading a free-text check-in as done, partly done or skipped."""
 
 import pytest
 
@@ -54,4 +54,11 @@ def test_everything_else_is_done(text: str) -> None:
 
 
 def test_outcome_values_are_stable_strings() -> None:
-    assert [outcome.value for outcome in Outcome] == ["done", "skipped"]
+    assert [outcome.value for outcome in Outcome] == ["done", "partly", "skipped"]
+
+
+@pytest.mark.parametrize(
+    "text", ["partly", "did a bit", "Half of it, to be honest", "kinda", "not all of it"]
+)
+def test_some_of_it_is_partly(text: str) -> None:
+    assert classify_reply(text) is Outcome.PARTLY

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nudgebot.domain.rotation import pick_next, upcoming
+from nudgebot.domain.rotation import cycle_complete, pick_next, upcoming
 
 ORDER = ("fiber", "ferment", "sleep")
 
@@ -97,3 +97,82 @@ def test_seen_never_grows_beyond_the_order(order: list[str], data: st.DataObject
     for _ in range(3 * len(order)):
         _, seen = pick_next(order, seen)
         assert len(seen) == len(set(seen)) <= len(order)
+
+
+# --- adaptive order from the second cycle on ----------------------------------------------
+
+counts_for = st.dictionaries(st.text(min_size=1, max_size=4), st.integers(0, 50), max_size=16)
+
+
+def one_cycle(
+    order: Sequence[str], logged: dict[str, int] | None, start: tuple[str, ...] = ()
+) -> list[str]:
+    """Picks from an empty (or given) cycle until the cycle is complete."""
+    sent: list[str] = []
+    seen = start
+    for _ in range(len(order) - len(start)):
+        tip, seen = pick_next(order, seen, logged)
+        sent.append(tip)
+    return sent
+
+
+def test_the_least_logged_tip_comes_first() -> None:
+    assert pick_next(ORDER, (), {"fiber": 3, "ferment": 1, "sleep": 2}) == (
+        "ferment",
+        ("ferment",),
+    )
+
+
+def test_ties_keep_content_order() -> None:
+    assert one_cycle(ORDER, {"fiber": 1, "ferment": 1, "sleep": 1}) == list(ORDER)
+
+
+def test_a_tip_never_logged_counts_as_zero() -> None:
+    assert upcoming(ORDER, (), {"fiber": 2, "ferment": 1}) == "sleep"
+
+
+def test_a_complete_cycle_opens_the_next_with_the_least_logged() -> None:
+    assert pick_next(ORDER, ORDER, {"fiber": 5, "ferment": 5, "sleep": 0}) == (
+        "sleep",
+        ("sleep",),
+    )
+
+
+def test_cycle_complete_only_when_every_tip_was_seen() -> None:
+    assert not cycle_complete(ORDER, ("fiber", "sleep"))
+    assert cycle_complete(ORDER, ("sleep", "gone", "ferment", "fiber"))
+
+
+@given(orders)
+def test_first_cycle_is_content_order(order: list[str]) -> None:
+    assert one_cycle(order, None) == order
+
+
+@given(orders, counts_for)
+def test_an_adaptive_cycle_contains_each_tip_exactly_once(
+    order: list[str], logged: dict[str, int]
+) -> None:
+    cycle = one_cycle(order, logged)
+    assert sorted(cycle) == sorted(order)
+
+
+@given(orders, counts_for)
+def test_an_adaptive_cycle_is_sorted_by_count_then_content_order(
+    order: list[str], logged: dict[str, int]
+) -> None:
+    cycle = one_cycle(order, logged)
+    assert cycle == sorted(order, key=lambda tip: (logged.get(tip, 0), order.index(tip)))
+
+
+@given(orders, counts_for, st.data())
+def test_counts_changing_mid_cycle_never_repeat_a_tip(
+    order: list[str], logged: dict[str, int], data: st.DataObject
+) -> None:
+    seen: tuple[str, ...] = ()
+    sent: list[str] = []
+    for _ in order:
+        # Check-ins arrive between deliveries, so every pick may see different counts.
+        changed = data.draw(st.dictionaries(st.sampled_from(order), st.integers(0, 9)))
+        tip, seen = pick_next(order, seen, {**logged, **changed})
+        sent.append(tip)
+    assert sorted(sent) == sorted(order)

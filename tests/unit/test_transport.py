@@ -59,7 +59,10 @@ class FakeTelegram:
 
     async def _answer(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
-        form = await request.post()
+        if request.content_type == "application/json":
+            form = await request.json()
+        else:
+            form = await request.post()
         fields = {
             name: (value.filename, value.file.read()) if isinstance(value, web.FileField) else value
             for name, value in form.items()

@@ -1,0 +1,70 @@
+"""The delivery engine's broadcast source: claims recorded announcements and sends them."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from nudgebot.db import broadcasts
+from nudgebot.db.ledger import ClaimCounts, Job
+from nudgebot.db.models import DeliveryKind
+
+
+class BroadcastSource:
+    """Sends each broadcast's recipients their one copy, through the engine's batches, rate
+    limiter and error handling; retries come back through the engine's own retry claim."""
+
+    kind = DeliveryKind.BROADCAST
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, paid_broadcast: bool = False
+    ) -> None:
+        self._sessions = sessions
+        self._paid_broadcast = paid_broadcast
+        # Announcements never change once recorded, so each text is read once per process.
+        self._texts: dict[str, str] = {}
+        self._loading = asyncio.Lock()
+
+    async def claim(
+        self,
+        session: AsyncSession,
+        now: datetime,
+        *,
+        limit: int,
+        claimed_by: str,
+        counts: ClaimCounts,
+    ) -> list[Job]:
+        jobs = await broadcasts.claim_pending(
+            session, now, limit=limit, claimed_by=claimed_by, counts=counts
+        )
+        missing = {int(job.ref) for job in jobs if job.ref not in self._texts}
+        if missing:
+            self._texts.update(await broadcasts.texts(session, missing))
+        return jobs
+
+    async def send(self, bot: Bot, job: Job, chat_id: int) -> int:
+        message = await bot.send_message(
+            chat_id=chat_id,
+            text=await self._text(job.ref),
+            parse_mode=ParseMode.HTML,
+            allow_paid_broadcast=True if self._paid_broadcast else None,
+        )
+        return message.message_id
+
+    async def _text(self, ref: str) -> str:
+        if ref not in self._texts:
+            # A retry claimed by the engine rather than by claim(): load it once, not per send.
+            async with self._loading:
+                if ref not in self._texts:
+                    async with self._sessions() as session:
+                        self._texts.update(await broadcasts.texts(session, {int(ref)}))
+        text = self._texts.get(ref)
+        if text is None:
+            # Recorded as failed by the engine; nothing went out.
+            raise TelegramError(f"broadcast {ref} is not in the database")
+        return text

@@ -1,0 +1,82 @@
+"""/focus: pick one or two habits to practise daily, with toggle buttons and Save."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+
+from nudgebot.content import Content
+from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
+from nudgebot.services.focus import MAX_FOCUS
+
+FOCUS_PREFIX = "fo"  # fo:<picked tip numbers, comma-separated>[:save]
+FOCUS_PATTERN = rf"^{FOCUS_PREFIX}:"
+
+
+def _names(content: Content, tip_ids: tuple[str, ...]) -> str:
+    return ", ".join(content.tip(tip_id).label for tip_id in tip_ids)
+
+
+def focus_keyboard(content: Content, picked: tuple[int, ...]) -> InlineKeyboardMarkup:
+    """The 12 habits as toggles; each button's data is the selection after pressing it."""
+
+    def data(numbers: tuple[int, ...], suffix: str = "") -> str:
+        return f"{FOCUS_PREFIX}:{','.join(map(str, sorted(numbers)))}{suffix}"
+
+    buttons = []
+    for tip in content.tips:
+        on = tip.number in picked
+        after = tuple(n for n in picked if n != tip.number) if on else (*picked, tip.number)
+        buttons.append(
+            InlineKeyboardButton(("☑️ " if on else "") + tip.label, callback_data=data(after))
+        )
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(
+        [InlineKeyboardButton(content.text("focus_save"), callback_data=data(picked, ":save"))]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+async def focus(update: Update, context: BotContext) -> None:
+    content = context.content
+    chat_id = chat_id_of(update)
+    if command_argument(context).lower() in ("off", "clear", "none"):
+        await context.services.focus.set(chat_id, [])
+        await reply(update, content.text("focus_cleared"))
+        return
+    current = await context.services.focus.get(chat_id)
+    picked = tuple(content.tip(tip_id).number for tip_id in current if tip_id in content.tip_ids)
+    await reply(
+        update,
+        content.text("focus_ask", current=_names(content, current) or content.text("focus_none")),
+        keyboard=focus_keyboard(content, picked),
+    )
+
+
+async def focus_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    content = context.content
+    _, numbers, *rest = query.data.split(":")
+    try:
+        picked = tuple(int(n) for n in numbers.split(",") if n)
+        tips = [content.tip_by_number(n) for n in picked]
+    except ValueError:
+        await query.answer()
+        return
+    chosen = tuple(tip.id for tip in tips if tip is not None)
+    if len(chosen) > MAX_FOCUS:
+        await query.answer(content.text("focus_too_many"), show_alert=True)
+        return
+    await query.answer()
+    if rest != ["save"]:
+        await query.edit_message_reply_markup(focus_keyboard(content, picked))
+        return
+    saved = await context.services.focus.set(chat_id_of(update), chosen)
+    text = (
+        content.text("focus_saved", habits=_names(content, saved))
+        if saved
+        else content.text("focus_cleared")
+    )
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML)

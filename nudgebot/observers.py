@@ -1,0 +1,77 @@
+"""Feeds the metrics from the Application: updates, handler errors and recorded check-ins."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Update
+
+from nudgebot.clock import Clock
+from nudgebot.domain.habit_match import HabitMatcher
+from nudgebot.domain.replies import Outcome
+from nudgebot.handlers.context import BotContext
+from nudgebot.metrics import Metrics
+from nudgebot.services.checkins import ButtonResult, CheckinService, Logged, TextResult
+
+# Results that wrote a check-in or a note; duplicates, stale and repeated presses wrote nothing.
+_BUTTON_RECORDED = frozenset({ButtonResult.RECORDED, ButtonResult.CHANGED})
+_TEXT_RECORDED = frozenset(
+    {TextResult.DONE, TextResult.PARTLY, TextResult.SKIPPED, TextResult.HABITS, TextResult.JOURNAL}
+)
+# Checked in this order; the first one set on the update names its type (bounded label values).
+_UPDATE_TYPES = tuple(Update.ALL_TYPES)
+
+
+def update_type(update: Update) -> str:
+    for kind in _UPDATE_TYPES:
+        if getattr(update, kind, None) is not None:
+            return str(kind)
+    return "other"
+
+
+async def count_update(update: Update, context: BotContext) -> None:
+    """Runs first, in its own group, for every update; never stops the others."""
+    context.bot_data.runtime.metrics.updates.labels(type=update_type(update)).inc()
+
+
+async def count_error(update: object, context: BotContext) -> None:
+    context.bot_data.runtime.metrics.handler_errors.inc()
+
+
+class MeteredCheckinService(CheckinService):
+    """The check-in service, counting each check-in it records."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        matcher: HabitMatcher,
+        metrics: Metrics,
+    ) -> None:
+        super().__init__(sessions, clock, matcher)
+        self._metrics = metrics
+
+    async def record_button(
+        self,
+        chat_id: int,
+        delivery_id: int,
+        outcome: Outcome,
+        *,
+        tip_id: str | None = None,
+        source: str = "button",
+    ) -> Logged:
+        logged = await super().record_button(
+            chat_id, delivery_id, outcome, tip_id=tip_id, source=source
+        )
+        if logged.result in _BUTTON_RECORDED:
+            self._metrics.checkins.labels(source=source, result=logged.result.value).inc()
+        return logged
+
+    async def record_text(
+        self, chat_id: int, message_id: int, text: str, *, reply_to_message_id: int | None
+    ) -> Logged:
+        logged = await super().record_text(
+            chat_id, message_id, text, reply_to_message_id=reply_to_message_id
+        )
+        if logged.result in _TEXT_RECORDED:
+            self._metrics.checkins.labels(source="text", result=logged.result.value).inc()
+        return logged

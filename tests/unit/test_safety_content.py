@@ -1,0 +1,101 @@
+"""content/safety.yaml: validated by `content check`, resources chosen by the subscriber's zone."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from nudgebot.content import DEFAULT_CONTENT_DIR, check_content, load_content
+from nudgebot.domain.crisis import signals_crisis
+from nudgebot.zone_countries import load_zone_countries, parse_zone_table
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    directory = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, directory)
+    return directory
+
+
+def edit_safety(directory: Path, **changes: object) -> None:
+    path = directory / "safety.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.update(changes)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_the_default_resources_name_emergency_services_and_a_directory() -> None:
+    text = load_content().safety.render(None)
+    assert "Emergency services" in text
+    assert "findahelpline.com" in text
+
+
+def test_a_country_with_its_own_lines_gets_them_instead_of_the_default() -> None:
+    safety = load_content().safety
+    assert "116 123" in safety.render("GB")
+    assert "findahelpline.com" not in safety.render("GB")
+    assert safety.render("ZZ") == safety.render(None)
+
+
+def test_the_crisis_reply_talks_of_neither_streaks_nor_diagnoses() -> None:
+    safety = load_content().safety
+    for country in (None, *safety.countries):
+        text = safety.render(country).lower()
+        assert "streak" not in text
+        assert "depress" not in text
+        assert "{resources}" not in text
+
+
+def test_the_crisis_reply_itself_would_not_be_flagged_as_a_crisis() -> None:
+    # A user who quotes the reply back must not loop; and it must read as calm, not alarming.
+    assert not signals_crisis(load_content().safety.render(None))
+
+
+def test_a_content_folder_without_safety_yaml_gets_the_bundled_crisis_lines(
+    content_copy: Path,
+) -> None:
+    (content_copy / "safety.yaml").unlink()
+    assert check_content(content_copy) == []
+    assert load_content(content_copy).safety == load_content().safety
+
+
+def test_a_reply_without_the_resources_placeholder_is_reported(content_copy: Path) -> None:
+    edit_safety(content_copy, reply="Please reach out to someone.")
+    problems = [str(p) for p in check_content(content_copy)]
+    assert any("reply" in p and "{resources}" in p for p in problems)
+
+
+def test_a_lowercase_country_code_is_reported(content_copy: Path) -> None:
+    edit_safety(content_copy, countries={"de": [{"name": "X", "contact": "1"}]})
+    assert any("country de" in str(p) for p in check_content(content_copy))
+
+
+def test_a_resource_without_a_contact_is_reported(content_copy: Path) -> None:
+    edit_safety(content_copy, default=[{"name": "Emergency services"}])
+    assert any("default #1" in str(p) for p in check_content(content_copy))
+
+
+def test_broken_html_in_the_reply_is_reported(content_copy: Path) -> None:
+    edit_safety(content_copy, reply="<b>Please reach out:\n{resources}")
+    assert any("reply for default" in str(p) for p in check_content(content_copy))
+
+
+def test_a_zone_table_maps_each_zone_to_its_first_country() -> None:
+    found: dict[str, str] = {}
+    parse_zone_table("# comment\nDE\t+5230+01322\tEurope/Berlin\n", found)
+    parse_zone_table("CH,DE,LI\t+4723+00832\tEurope/Zurich\nXX\t+0\tEurope/Berlin\n", found)
+    assert found == {"Europe/Berlin": "DE", "Europe/Zurich": "CH"}
+
+
+def test_the_system_tables_know_common_zones() -> None:
+    zones = load_zone_countries()
+    assert zones["Europe/Berlin"] == "DE"
+    assert zones["America/New_York"] == "US"
+    assert "UTC" not in zones
+
+
+def test_without_any_zone_table_everyone_gets_the_default(tmp_path: Path) -> None:
+    assert dict(load_zone_countries([tmp_path])) == {}
