@@ -1,28 +1,142 @@
-"""Idle-tick benchmark: how long an empty tick takes with many subscribers, none of them due."""
+"""Tick benchmarks: an empty tick with many subscribers none due; or N due at the same minute.
+
+`--due N` seeds N subscribers due at one minute (in a child process, so seeding does not count
+against this process's memory), then drains them with the real engine against the fake Bot API
+in its own process, and prints: RSS during the drain (goal <= 150 MB: batches are streamed,
+never all loaded), the longest event-loop stall seen by a probe task (goal <= 50 ms), and how
+many were dropped (goal 0: every subscriber has a 'sent' delivery).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import func, select
 from telegram import Bot
+from telegram.ext import ExtBot
 
 # Run as `python bench/tick.py`: make the project root importable for the shared seeding code.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.delivery import TOKEN, command_line, fresh_database, rss_mib, seed_subscribers
+from bench.delivery import (
+    POSTGRES_URL,
+    TOKEN,
+    FakeServer,
+    command_line,
+    fresh_database,
+    rss_mib,
+    seed_subscribers,
+)
 from nudgebot.clock import SystemClock
 from nudgebot.content import load_content
-from nudgebot.db.engine import create_session_factory
-from nudgebot.delivery import DeliveryEngine
+from nudgebot.db.engine import create_engine, create_session_factory
+from nudgebot.db.models import Delivery, DeliveryStatus
+from nudgebot.delivery import DeliveryEngine, EngineOptions
+from nudgebot.ratelimit import SendRateLimiter
+from nudgebot.transport import AiohttpRequest
 
 EMPTY_TICKS = 20
+PROBE_INTERVAL = 0.005
+RSS_GOAL_MB = 150
+STALL_GOAL_MS = 50
+
+
+def current_rss_mb() -> float:
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * 4096 / 1e6
+
+
+class Probe:
+    """Wakes every 5 ms: the longest extra gap is the longest stall; samples RSS as it goes."""
+
+    def __init__(self) -> None:
+        self.longest_stall = 0.0
+        self.max_rss_mb = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Probe:
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        wakes = 0
+        while True:
+            before = loop.time()
+            await asyncio.sleep(PROBE_INTERVAL)
+            self.longest_stall = max(self.longest_stall, loop.time() - before - PROBE_INTERVAL)
+            wakes += 1
+            if wakes % 20 == 0:
+                self.max_rss_mb = max(self.max_rss_mb, current_rss_mb())
+
+
+async def due_at_once(args: argparse.Namespace, url: str) -> None:
+    """N subscribers due at one minute (seeded already), drained by the real engine."""
+    engine = create_engine(url)
+    fake = FakeServer(args.latency_ms)
+    request = AiohttpRequest(connection_pool_size=args.concurrency, pool_timeout=None)
+    limiter = SendRateLimiter(overall_per_second=100_000, burst=args.concurrency)
+    bot = ExtBot(TOKEN, base_url=fake.base_url, request=request, rate_limiter=limiter)
+    options = EngineOptions(concurrency=args.concurrency)
+    try:
+        async with bot:
+            delivery = DeliveryEngine(
+                create_session_factory(engine), bot, load_content(), SystemClock(), options
+            )
+            rss_start = current_rss_mb()
+            async with Probe() as probe:
+                drain_started = time.perf_counter()
+                report = await delivery.tick()
+                elapsed = time.perf_counter() - drain_started
+        async with engine.connect() as connection:
+            sent = (
+                await connection.execute(
+                    select(func.count())
+                    .select_from(Delivery)
+                    .where(Delivery.status == DeliveryStatus.SENT)
+                )
+            ).scalar_one()
+    finally:
+        fake.stop()
+        await engine.dispose()
+    dropped = args.due - sent
+    print(
+        f"engine: {report.summary()} in {elapsed:.1f} s ({args.due / elapsed:.0f} nudges/s, "
+        f"batches of {options.batch_size}, concurrency {args.concurrency}, "
+        f"fake round trip {args.latency_ms} ms)"
+    )
+    print(
+        f"RSS during the drain: {rss_start:.0f} MB at start, max {probe.max_rss_mb:.0f} MB "
+        f"(goal <= {RSS_GOAL_MB} MB: {'met' if probe.max_rss_mb <= RSS_GOAL_MB else 'NOT met'})"
+    )
+    stall_ms = probe.longest_stall * 1e3
+    print(
+        f"longest event-loop stall: {stall_ms:.0f} ms "
+        f"(goal <= {STALL_GOAL_MS} ms: {'met' if stall_ms <= STALL_GOAL_MS else 'NOT met'})"
+    )
+    print(f"dropped: {dropped} (goal 0); sent {sent} of {args.due}")
+
+
+async def seed_only(url: str, count: int) -> None:
+    kind = "sqlite" if url.startswith("sqlite") else "postgres"
+    directory = Path(url.removeprefix("sqlite+aiosqlite:///")).parent
+    engine = await fresh_database(kind, directory, url)
+    due = datetime.now(UTC).replace(second=0, microsecond=0)
+    await seed_subscribers(engine, count, due)
+    await engine.dispose()
 
 
 async def main_async(args: argparse.Namespace) -> None:
@@ -65,12 +179,44 @@ async def main_async(args: argparse.Namespace) -> None:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--subscribers", type=int, default=1_000_000)
+    parser.add_argument("--subscribers", type=int, default=1_000_000, help="the empty tick")
+    parser.add_argument("--due", type=int, default=0, help="N due at one minute instead")
+    parser.add_argument("--latency-ms", type=float, default=5.0)
+    parser.add_argument("--concurrency", type=int, default=256)
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument(
+        "--postgres-url",
+        default=POSTGRES_URL.replace("/test", "/bench_scale"),
+        help="its public schema is dropped first",
+    )
+    parser.add_argument("--seed-only", metavar="URL", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def main() -> None:
-    asyncio.run(main_async(parse_args()))
+    args = parse_args()
+    if args.seed_only:
+        asyncio.run(seed_only(args.seed_only, args.due))
+    elif args.due:
+        print(f"$ {command_line()}")
+        with tempfile.TemporaryDirectory() as directory:
+            url = (
+                f"sqlite+aiosqlite:///{Path(directory) / 'bench.sqlite3'}"
+                if args.database == "sqlite"
+                else args.postgres_url
+            )
+            started = time.perf_counter()
+            # A child process seeds, so seeding does not count against this process's memory.
+            subprocess.run(
+                [sys.executable, __file__, "--seed-only", url, "--due", str(args.due)], check=True
+            )
+            print(
+                f"seeded {args.due} subscribers due at one minute in a child process "
+                f"({time.perf_counter() - started:.1f} s); {args.database}"
+            )
+            asyncio.run(due_at_once(args, url))
+    else:
+        asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":

@@ -60,9 +60,11 @@ COUNTING_GROUP = -100
 
 def engine_options(settings: Settings) -> EngineOptions:
     return EngineOptions(
+        batch_size=settings.batch_size,
         concurrency=settings.send_concurrency,
         catch_up=timedelta(hours=settings.catch_up_hours),
         paid_broadcast=settings.paid_broadcast,
+        lease=timedelta(seconds=settings.claim_lease_seconds),
     )
 
 

@@ -53,9 +53,17 @@ class Settings(BaseSettings):
     send_concurrency: int = Field(
         default=64, ge=1, le=1024, validation_alias="NUDGEBOT_SEND_CONCURRENCY"
     )
+    # Tips claimed per transaction: a process that dies mid-batch leaves at most this many
+    # claims behind, each turning 'unknown'.
+    batch_size: int = Field(default=200, ge=1, le=5000, validation_alias="NUDGEBOT_BATCH_SIZE")
     paid_broadcast: bool = Field(default=False, validation_alias="NUDGEBOT_PAID_BROADCAST")
     catch_up_hours: float = Field(
         default=3.0, ge=0, le=23, validation_alias="NUDGEBOT_CATCH_UP_HOURS"
+    )
+    # A claim older than this belongs to a process that died mid-send: it turns 'unknown'.
+    # It must outlast the slowest send (timeouts and rate-limit waits included).
+    claim_lease_seconds: float = Field(
+        default=600.0, gt=0, le=86400, validation_alias="NUDGEBOT_CLAIM_LEASE_SECONDS"
     )
     content_dir: Path = Field(default=DEFAULT_CONTENT_DIR, validation_alias="NUDGEBOT_CONTENT_DIR")
     webhook_url: str = Field(default="", validation_alias="NUDGEBOT_WEBHOOK_URL")

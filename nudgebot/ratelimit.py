@@ -43,11 +43,20 @@ class _Bucket:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def delay(self, now: float) -> float:
-        if self.stamp is not None:
-            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
+        if self.stamp is None or now >= self.stamp:
+            if self.stamp is not None:
+                self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+            self.stamp = now
+        # A stamp in the future is the end of a halt: nothing refills before it.
+        wait_refill = max(0.0, self.stamp - now)
         missing = 1 - self.tokens
-        return 0.0 if missing <= _EPSILON else missing / self.rate
+        return wait_refill + (0.0 if missing <= _EPSILON else missing / self.rate)
+
+    def empty_until(self, until: float) -> None:
+        """After a 429: one send at `until`, then the rate; nothing saved up during the halt,
+        so no burst meets Telegram the moment it reopens."""
+        self.tokens = 1.0
+        self.stamp = max(self.stamp or until, until)
 
 
 @dataclass(slots=True)
@@ -93,7 +102,8 @@ class SendRateLimiter(BaseRateLimiter[int]):
     def __init__(
         self,
         overall_per_second: float = 30.0,
-        burst: int = 5,
+        # One: sends are spaced 1/R apart, so no one-second window ever holds more than R.
+        burst: int = 1,
         private_chat_per_second: float = 1.0,
         chat_burst: int = 3,
         group_per_minute: float = 20.0,
@@ -165,6 +175,9 @@ class SendRateLimiter(BaseRateLimiter[int]):
         until = self._clock() + seconds
         if until > self._halt_until:
             self._halt_until = until
+            for bucket in (self._overall, self._paid):
+                if bucket is not None:
+                    bucket.empty_until(until)
             _LOGGER.warning("Telegram flood limit: every send waits %.1f s", seconds)
 
     async def _wait_halt(self) -> None:

@@ -39,6 +39,18 @@ POOL_TIMEOUT_MESSAGE: Final = (
 _CONNECT_TIMEOUT_MESSAGE: Final = (
     "Connect timeout: no connection to Telegram could be opened. Request was *not* sent."
 )
+# Connection resets, decided with RFC 9112 section 9.3.1 and aiohttp's own rule (it retries a
+# broken keep-alive connection only for idempotent methods, never for POST):
+# - a keep-alive connection the server closed (or reset) between two requests is usually found
+#   dead by aiohttp's pool before reuse, and the request goes out on a new connection: no error;
+# - when the close is noticed only as the request is written, aiohttp refuses the write
+#   ("Cannot write to closing transport", before handing those bytes to the socket; headers are
+#   buffered and go out with the body): the request never left, or left incomplete, so
+#   Telegram cannot act on it: SendNotStarted, retried;
+# - the connection dies after the whole request was written and before any answer: the server
+#   may have read it, sent the message and then died, and nothing on our side tells the two
+#   apart (a FIN or a RST looks the same either way): ConnectionLost, 'unknown', never resent.
+_WRITE_REFUSED: Final = "Cannot write to closing transport"
 # Bot tokens look like 123456789:AA...; the URL path carries one, so it must never leak.
 _TOKEN_PATTERN: Final = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
 _REDACTED: Final = "<redacted>"
@@ -181,6 +193,8 @@ class AiohttpRequest(BaseRequest):
             # sock_read or the total bound: the request went out, Telegram may have acted on it.
             raise TimedOut from _safe_cause(err, url)
         except aiohttp.ClientError as err:
+            if _write_refused(err):
+                raise SendNotStarted(_describe(err, url)) from _safe_cause(err, url)
             raise ConnectionLost(_describe(err, url)) from _safe_cause(err, url)
         finally:
             slots.release()
@@ -206,6 +220,18 @@ def is_surely_not_sent(exc: BaseException) -> bool:
     return type(exc) is NetworkError and (
         exc.__cause__ is None or isinstance(exc.__cause__, TelegramError)
     )
+
+
+def _write_refused(err: BaseException) -> bool:
+    """True when aiohttp refused to write (part of) the request to an already closing socket."""
+    seen: BaseException | None = err
+    for _ in range(5):  # aiohttp wraps the writer's error once or twice
+        if seen is None:
+            return False
+        if isinstance(seen, aiohttp.ClientConnectionResetError) and _WRITE_REFUSED in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 async def _acquire(slots: asyncio.Semaphore, pool_timeout: float | None) -> None:

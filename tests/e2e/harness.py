@@ -65,13 +65,19 @@ class Bot:
         return message.text
 
 
-def settings_for(fake: FakeBotApi, database_url: str, *, admin_ids: str = "") -> Settings:
+def settings_for(
+    fake: FakeBotApi,
+    database_url: str,
+    *,
+    admin_ids: str = "",
+    tick_seconds: float = TICK_SECONDS,
+) -> Settings:
     return Settings(
         NUDGEBOT_ADMIN_IDS=admin_ids,
         TELEGRAM_BOT_TOKEN=fake.token,
         NUDGEBOT_DATABASE_URL=database_url,
         NUDGEBOT_TELEGRAM_API_URL=fake.base_url,
-        NUDGEBOT_TICK_SECONDS=TICK_SECONDS,
+        NUDGEBOT_TICK_SECONDS=tick_seconds,
         NUDGEBOT_DEFAULT_TIMEZONE="UTC",
         NUDGEBOT_DEFAULT_SEND_TIME="09:00",
         NUDGEBOT_SEND_RATE=1000,
@@ -86,10 +92,11 @@ async def running_bot(
     *,
     send_timeout: float = 5.0,
     admin_ids: str = "",
+    tick_seconds: float = TICK_SECONDS,
 ) -> AsyncIterator[Bot]:
     """Start the Application the way run_polling does, and stop it the same way."""
     app = build_application(
-        settings_for(fake, database_url, admin_ids=admin_ids),
+        settings_for(fake, database_url, admin_ids=admin_ids, tick_seconds=tick_seconds),
         clock=clock,
         send_timeout=send_timeout,
     )

@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from nudgebot.clock import ManualClock
 from nudgebot.db.models import Delivery
-from tests.e2e.harness import Bot
+from tests.e2e.harness import Bot, running_bot
 from tests.e2e.test_subscriber_journey import subscribe
-from tests.fakebotapi import FakeUser
+from tests.fakebotapi import FakeBotApi, FakeUser
 
 DUE = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)  # 07:30 in Berlin
+# These tests read the report of the one tick they run, so the periodic tick must not claim the
+# work first: it runs once at start-up (nothing is due yet), then not again within a test.
+ONLY_THE_TESTS_TICK = 3600.0
+
+
+@pytest.fixture
+async def bot(fake: FakeBotApi, database_url: str, clock: ManualClock) -> AsyncIterator[Bot]:
+    async with running_bot(
+        fake, database_url, clock, send_timeout=1.0, tick_seconds=ONLY_THE_TESTS_TICK
+    ) as running:
+        yield running
 
 
 def tips_in(user: FakeUser) -> int:

@@ -54,7 +54,7 @@ class Fault:
     """A scheduled misbehaviour for the next matching calls."""
 
     method: str
-    kind: str  # "fail", "drop" or "delay"
+    kind: str  # "fail", "drop", "delay" or "reset_after"
     times: int
     chat_id: int | None = None
     status: int = 0

@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from .ceiling import RateCeiling
+from .chaos import Chaos
 from .chats import ChatDirectory, StoredMessage
 from .decoding import read_params
 from .errors import NOT_FOUND, UNAUTHORIZED, ApiError
@@ -76,6 +78,13 @@ class FakeBotApi:
         self.base_url = ""
         self.port = 0
         self._faults: list[Fault] = []
+        # Seeded faults at scale (tests/fakebotapi/chaos.py); None: only the scripted ones.
+        self.chaos: Chaos | None = None
+        # Telegram's flood limits (tests/fakebotapi/ceiling.py); None: no limits.
+        self.ceiling: RateCeiling | None = None
+        # Called with every call as it is recorded (before it is answered): lets a test act at
+        # the exact moment a request reaches Telegram.
+        self.on_call: Callable[[Call], None] | None = None
         self._users: dict[int, FakeUser] = {}
         self._runner: web.AppRunner | None = None
         self._stopping = False
@@ -327,7 +336,10 @@ class FakeBotApi:
         result: object,
         description: str | None = None,
     ) -> None:
-        self.calls.append(Call(method, params, status, result, description))
+        call = Call(method, params, status, result, description)
+        self.calls.append(call)
+        if self.on_call is not None:
+            self.on_call(call)
         self._changed.notify()
 
     def _method(self, token: str, name: str) -> MethodSpec:
@@ -353,7 +365,11 @@ class FakeBotApi:
             raw, files = await read_params(request)
             params = raw  # what gets recorded if validation refuses the call
             params = validate_params(self.spec, method, raw, files)
+            if self.ceiling is not None:
+                self.ceiling.check(name, params)
             fault = self._take_fault(name, params)
+            if fault is None and self.chaos is not None:
+                fault = self.chaos.decide(name, params)
             if fault is not None and fault.kind == "drop":
                 self._record(name, params, 0, None, "connection dropped by fault injection")
                 return _drop(request)
@@ -368,7 +384,10 @@ class FakeBotApi:
         if fault is not None and fault.kind == "delay":
             await self._pause(fault.seconds)
         await self._pause(self.latency / 2)
-        return web.json_response({"ok": True, "result": result}, dumps=_dumps)
+        response = web.json_response({"ok": True, "result": result}, dumps=_dumps)
+        if fault is not None and fault.kind == "reset_after":
+            return await _answer_then_reset(request, response)
+        return response
 
     async def _stats(self, request: web.Request) -> web.StreamResponse:
         by_method: dict[str, int] = {}
@@ -384,6 +403,16 @@ def _dumps(value: object) -> str:
 
 def _file_to_json(value: object) -> object:
     return repr(value)
+
+
+async def _answer_then_reset(request: web.Request, response: web.Response) -> web.Response:
+    # The answer goes out in full; then the keep-alive connection is reset (as a server
+    # closing idle connections does), so the client's next request on it finds it dead.
+    await response.prepare(request)
+    await response.write_eof()
+    if request.transport is not None:
+        request.transport.abort()
+    return response
 
 
 def _drop(request: web.Request) -> web.StreamResponse:

@@ -137,6 +137,31 @@ def test_overall_rate_over_any_second_is_at_most_rate_plus_burst() -> None:
     in_virtual_time(scenario)
 
 
+def test_by_default_no_second_holds_more_than_the_rate() -> None:
+    async def scenario() -> None:
+        rl, api = limiter(overall_per_second=30), FakeBotApi()
+        await asyncio.gather(*(call(rl, api, chat_id=c) for c in range(1, 121)))
+
+        times = api.times()
+        for start in times:
+            assert sum(start < t <= start + 1 for t in times) <= 30
+
+    in_virtual_time(scenario)
+
+
+def test_no_burst_when_a_halt_ends() -> None:
+    async def scenario() -> None:
+        rl = limiter(overall_per_second=30, burst=5)
+        api = FakeBotApi(faults={1: [flood(2)]}, round_trip=0.1)
+        await asyncio.gather(*(call(rl, api, chat_id=c) for c in range(1, 61)))
+
+        after = sorted(t for t in api.times() if t > 0.1)
+        # Sends resume one interval apart, not with the burst a quiet bucket would have saved.
+        assert all(b - a >= 1 / 30 - EPS for a, b in pairwise(after))
+
+    in_virtual_time(scenario)
+
+
 def test_waiters_are_served_in_arrival_order() -> None:
     async def scenario() -> None:
         rl, api = limiter(overall_per_second=10, burst=1), FakeBotApi()
@@ -161,7 +186,7 @@ def test_one_private_chat_gets_at_most_one_message_per_second() -> None:
 
 def test_a_private_chat_gets_a_short_burst_then_one_message_per_second() -> None:
     async def scenario() -> None:
-        rl, api = limiter(chat_burst=3), FakeBotApi()
+        rl, api = limiter(chat_burst=3, burst=5), FakeBotApi()
         await asyncio.gather(*(call(rl, api, chat_id=42, text=str(i)) for i in range(8)))
 
         times = api.times(42)

@@ -335,3 +335,55 @@ async def provoke(fake: FakeTelegram, fault: str) -> BaseException:
     finally:
         await bot.shutdown()
     raise AssertionError(f"{fault} raised nothing")
+
+
+async def test_a_keep_alive_connection_closed_between_requests_is_never_maybe_sent(
+    telegram_server: FakeTelegram,
+) -> None:
+    # The server hangs up right after each answer, as servers close idle keep-alive
+    # connections; the next request either opens a new connection or is refused unsent.
+    async def answer_then_hang_up(request: web.Request) -> web.StreamResponse:
+        chat = {"id": 1, "type": "private"}
+        response = web.json_response(
+            {"ok": True, "result": {"message_id": 1, "date": 0, "chat": chat}}
+        )
+        await response.prepare(request)
+        await response.write_eof()
+        assert request.transport is not None
+        request.transport.abort()
+        return response
+
+    telegram_server.fault = answer_then_hang_up
+    delivered = 0
+    refused: list[NetworkError] = []
+    async with make_bot(telegram_server.port, connection_pool_size=1) as bot:
+        for _ in range(20):
+            try:
+                await bot.send_message(chat_id=1, text="still here")
+                delivered += 1
+            except NetworkError as error:
+                refused.append(error)
+
+    assert all(isinstance(e, SendNotStarted) and is_surely_not_sent(e) for e in refused), refused
+
+    assert len([r for r in telegram_server.received if r["method"] == "sendMessage"]) == delivered
+
+
+async def test_a_reset_after_the_request_was_written_is_maybe_sent(
+    telegram_server: FakeTelegram,
+) -> None:
+    async def reset(request: web.Request) -> web.StreamResponse:
+        assert request.transport is not None
+        sock = request.transport.get_extra_info("socket")
+        # SO_LINGER 0: close() sends a RST, as a crashing server or a middlebox would.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        request.transport.abort()
+        return web.Response()
+
+    telegram_server.fault = reset
+    async with make_bot(telegram_server.port) as bot:
+        with pytest.raises(NetworkError) as caught:
+            await bot.send_message(chat_id=1, text="maybe")
+
+    assert isinstance(caught.value, ConnectionLost)
+    assert not is_surely_not_sent(caught.value)
