@@ -6,6 +6,7 @@ import os
 
 # Opt in to PTB's timedelta retry_after now, as nudgebot's CLI does; the old int form warns.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
+import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -22,9 +23,32 @@ from nudgebot.db.migrate import head_revision, upgrade_to_head
 from nudgebot.db.models import Base
 
 # CI's machine runs PostgreSQL here; these tests must run there, never skip.
-POSTGRES_ADMIN_DSN = os.environ.get(
+_POSTGRES_DSN = os.environ.get(
     "NUDGEBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
 )
+
+
+def _worker_database(dsn: str) -> str:
+    """Under pytest-xdist each worker gets its own database next to the configured one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return dsn
+    server, _, name = dsn.rpartition("/")
+    mine = f"{name}_{worker}"
+
+    async def create() -> None:
+        connection = await asyncpg.connect(dsn)
+        try:
+            if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", mine):
+                await connection.execute(f'CREATE DATABASE "{mine}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(create())
+    return f"{server}/{mine}"
+
+
+POSTGRES_ADMIN_DSN = _worker_database(_POSTGRES_DSN)
 
 
 async def reset_postgres() -> str:

@@ -79,9 +79,19 @@ async def test_the_daily_tip_goes_out_in_the_subscribers_language(bot: Bot) -> N
     english_tip = ada.inbox()[-1]
     assert german_tip.text.startswith(GERMAN.tips[0].title)
     assert GERMAN.text("tip_try_this") in german_tip.text
-    assert [label for label, _ in german_tip.buttons] == ["✅ Gemacht", "🌙 Heute nicht"]
+    assert [label for label, _ in german_tip.buttons] == [
+        "✅ Gemacht",
+        "🌙 Heute nicht",
+        "🌗 Teilweise",
+        "⏰ Später erinnern",
+    ]
     assert english_tip.text.startswith(ENGLISH.tips[0].title)
-    assert [label for label, _ in english_tip.buttons] == ["✅ Done", "🌙 Not today"]
+    assert [label for label, _ in english_tip.buttons] == [
+        "✅ Done",
+        "🌙 Not today",
+        "🌗 Partly",
+        "⏰ Snooze",
+    ]
 
 
 async def test_a_tip_on_demand_is_in_the_subscribers_language(bot: Bot) -> None:
