@@ -57,6 +57,9 @@ class _Open:
     attributes: dict[str, str]
 
 
+_MARKUP = re.compile(r"[&<]")
+
+
 def utf16_len(text: str) -> int:
     """Length in UTF-16 code units, the unit of Telegram's entity offsets."""
     return len(text.encode("utf-16-le")) // 2
@@ -95,8 +98,11 @@ class _Parser:
             elif char == "<":
                 i = self.end_tag(i) if self.at(i + 1) == "/" else self.start_tag(i)
             else:
-                self.emit(char)
-                i += 1
+                # Plain text up to the next tag or entity goes out in one piece.
+                found = _MARKUP.search(self.src, i)
+                end = found.start() if found else len(self.src)
+                self.emit(self.src[i:end])
+                i = end
         if self.open:
             tag = self.open[-1].tag
             raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{tag}"')
