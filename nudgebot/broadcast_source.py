@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
+from sqlalchemy import ColumnElement, exists
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -12,7 +13,7 @@ from telegram.error import TelegramError
 
 from nudgebot.db import broadcasts
 from nudgebot.db.ledger import ClaimCounts, Job
-from nudgebot.db.models import DeliveryKind
+from nudgebot.db.models import Delivery, DeliveryKind, DeliveryStatus
 
 
 class BroadcastSource:
@@ -20,6 +21,11 @@ class BroadcastSource:
     limiter and error handling; retries come back through the engine's own retry claim."""
 
     kind = DeliveryKind.BROADCAST
+
+    def due(self, now: datetime) -> ColumnElement[bool]:
+        return exists().where(
+            Delivery.status == DeliveryStatus.PENDING, Delivery.kind == DeliveryKind.BROADCAST
+        )
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], *, paid_broadcast: bool = False

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup
@@ -103,6 +104,10 @@ class Source(Protocol):
 
     async def send(self, bot: Bot, job: Job, chat_id: int) -> int:
         """Send one claimed message; returns its message id, raises TelegramError."""
+        ...
+
+    def due(self, now: datetime) -> ColumnElement[bool]:
+        """An EXISTS that is true when `claim` would find something now (one index probe)."""
         ...
 
 
@@ -246,8 +251,19 @@ class DeliveryEngine:
             self._observer(report, time.perf_counter() - started)
         return report
 
+    async def _anything_due(self, now: datetime) -> bool:
+        # One statement instead of one per source: most ticks find nothing, and this keeps an
+        # idle tick cheap however many sources there are.
+        kinds = (DeliveryKind.TIP, *self._sources)
+        probes = [ledger.due(now, self._options.lease, kinds)]
+        probes += [source.due(now) for source in self._sources.values()]
+        async with self._sessions() as session:
+            return bool(await session.scalar(select(or_(*probes))))
+
     async def _claim(self, counts: ClaimCounts, limit: int, *, first: bool = False) -> list[Job]:
         now = self._clock.now()
+        if first and not await self._anything_due(now):
+            return []
         async with self._sessions.begin() as session:
             if first:
                 # Claims whose process died mid-send; in the same transaction, so an idle tick

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -46,6 +46,9 @@ class ReminderSource:
     """
 
     kind = DeliveryKind.REMINDER
+
+    def due(self, now: datetime) -> ColumnElement[bool]:
+        return exists().where(Snooze.status == SnoozeStatus.PENDING, Snooze.remind_at <= now)
 
     def __init__(
         self, content: Content, sessions: async_sessionmaker[AsyncSession], catch_up: timedelta

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+from sqlalchemy import ColumnElement, exists
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
@@ -12,7 +13,7 @@ from telegram.constants import ParseMode
 from nudgebot.captions import summary_caption
 from nudgebot.content import Content
 from nudgebot.db.ledger import ClaimCounts, Job
-from nudgebot.db.models import DeliveryKind
+from nudgebot.db.models import DeliveryKind, Subscriber
 from nudgebot.db.summaries import claim_summaries
 from nudgebot.domain.encouragement import choose_line, week_facts
 from nudgebot.picture import PICTURE_FILENAME, labels_from, render_progress
@@ -23,6 +24,9 @@ class SummarySource:
     """One summary per subscriber-week: the 4-week picture and a line chosen from the week."""
 
     kind = DeliveryKind.SUMMARY
+
+    def due(self, now: datetime) -> ColumnElement[bool]:
+        return exists().where(Subscriber.next_summary_at <= now)
 
     def __init__(
         self,

@@ -8,7 +8,18 @@ from datetime import date, datetime, time, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Integer, Table, bindparam, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Table,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nudgebot.db.models import (
@@ -67,6 +78,21 @@ class ClaimCounts:
 
 def split_seen(cycle_seen: str) -> tuple[str, ...]:
     return tuple(part for part in cycle_seen.split(",") if part)
+
+
+def due(now: datetime, lease: timedelta, kinds: Sequence[str]) -> ColumnElement[bool]:
+    """True when a tick has work in the ledger: a tip due, a retry due, or a stale claim."""
+    return or_(
+        exists().where(Subscriber.next_due_at <= now),
+        exists().where(
+            Delivery.status == DeliveryStatus.RETRY,
+            Delivery.next_attempt_at <= now,
+            Delivery.kind.in_(kinds),
+        ),
+        exists().where(
+            Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_at < now - lease
+        ),
+    )
 
 
 async def mark_stale_claims_unknown(session: AsyncSession, now: datetime, lease: timedelta) -> int:

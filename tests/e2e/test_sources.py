@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot as TelegramBot
 
@@ -60,6 +60,9 @@ class HelloSource:
             Job(delivery_id, subscriber_id, chat_id or 0, "", now.date(), 1, kind=self.kind)
             for delivery_id, subscriber_id, chat_id in inserted
         ]
+
+    def due(self, now: datetime) -> ColumnElement[bool]:
+        return true() if now >= HELLO_AT else false()
 
     async def send(self, bot: TelegramBot, job: Job, chat_id: int) -> int:
         message = await bot.send_message(chat_id=chat_id, text="hello")
