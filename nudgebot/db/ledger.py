@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     Integer,
     Table,
+    and_,
     bindparam,
     exists,
     func,
@@ -80,18 +81,32 @@ def split_seen(cycle_seen: str) -> tuple[str, ...]:
     return tuple(part for part in cycle_seen.split(",") if part)
 
 
+# Each condition is shared by the claim that acts on it and by `due`, the idle tick's probe,
+# so the probe can never disagree with what a claim would find.
+
+
+def _tip_due(now: datetime) -> ColumnElement[bool]:
+    return Subscriber.next_due_at <= now
+
+
+def _retry_due(now: datetime, kinds: Sequence[str]) -> ColumnElement[bool]:
+    return and_(
+        Delivery.status == DeliveryStatus.RETRY,
+        Delivery.next_attempt_at <= now,
+        Delivery.kind.in_(kinds),
+    )
+
+
+def _stale_claim(now: datetime, lease: timedelta) -> ColumnElement[bool]:
+    return and_(Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_at < now - lease)
+
+
 def due(now: datetime, lease: timedelta, kinds: Sequence[str]) -> ColumnElement[bool]:
     """True when a tick has work in the ledger: a tip due, a retry due, or a stale claim."""
     return or_(
-        exists().where(Subscriber.next_due_at <= now),
-        exists().where(
-            Delivery.status == DeliveryStatus.RETRY,
-            Delivery.next_attempt_at <= now,
-            Delivery.kind.in_(kinds),
-        ),
-        exists().where(
-            Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_at < now - lease
-        ),
+        exists().where(_tip_due(now)),
+        exists().where(_retry_due(now, kinds)),
+        exists().where(_stale_claim(now, lease)),
     )
 
 
@@ -99,7 +114,7 @@ async def mark_stale_claims_unknown(session: AsyncSession, now: datetime, lease:
     """A claim older than the lease belongs to a process that died mid-send: maybe sent."""
     result = await session.execute(
         update(Delivery)
-        .where(Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_at < now - lease)
+        .where(_stale_claim(now, lease))
         .values(status=DeliveryStatus.UNKNOWN, error="claim lease expired (process stopped?)")
         .returning(Delivery.id)
     )
@@ -121,11 +136,7 @@ async def claim_retries(
         await session.execute(
             select(Delivery, Subscriber.chat_id, Subscriber.language, Subscriber.language_code)
             .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
-            .where(
-                Delivery.status == DeliveryStatus.RETRY,
-                Delivery.next_attempt_at <= now,
-                Delivery.kind.in_(kinds),
-            )
+            .where(_retry_due(now, kinds))
             .order_by(Delivery.next_attempt_at)
             .limit(limit)
             .with_for_update(skip_locked=True, of=Delivery)
@@ -212,7 +223,7 @@ async def claim_due(
     due = (
         await session.execute(
             select(*_DUE_COLUMNS)
-            .where(Subscriber.next_due_at <= now)
+            .where(_tip_due(now))
             .order_by(Subscriber.next_due_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
