@@ -28,6 +28,7 @@ __all__ = [
     "ConnectionLost",
     "PoolTimedOut",
     "SendNotStarted",
+    "acquire_slot",
     "is_surely_not_sent",
 ]
 
@@ -176,7 +177,7 @@ class AiohttpRequest(BaseRequest):
         timeout = aiohttp.ClientTimeout(
             total=total, connect=connect, sock_connect=connect, sock_read=read
         )
-        await _acquire(slots, pool)
+        await acquire_slot(slots, pool)
         try:
             data, headers = _body(request_data)
             async with session.request(
@@ -234,7 +235,8 @@ def _write_refused(err: BaseException) -> bool:
     return False
 
 
-async def _acquire(slots: asyncio.Semaphore, pool_timeout: float | None) -> None:
+async def acquire_slot(slots: asyncio.Semaphore, pool_timeout: float | None) -> None:
+    """Take a slot; waiting longer than `pool_timeout` raises `PoolTimedOut` (nothing sent)."""
     if not slots.locked() or pool_timeout is None:
         await slots.acquire()
         return

@@ -1,0 +1,260 @@
+"""LeanHttpRequest on the wire: HTTP/1.1 framings, connection reuse, TLS and connect timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+import subprocess
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Bot
+from telegram.error import NetworkError, TimedOut
+
+from nudgebot.lean_transport import LeanHttpRequest
+from nudgebot.transport import ConnectionLost, ConnectTimedOut, SendNotStarted, is_surely_not_sent
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+MESSAGE = {"message_id": 7, "date": 0, "chat": {"id": 1, "type": "private"}, "text": "hi"}
+
+
+def ok_body(result: Any = MESSAGE) -> bytes:
+    return json.dumps({"ok": True, "result": result}).encode()
+
+
+def content_length(body: bytes, extra: str = "") -> bytes:
+    return b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n%s\r\n%s" % (len(body), extra.encode(), body)
+
+
+Answer = Callable[[bytes], bytes | None]
+
+
+@dataclass
+class WireServer:
+    """Reads whole requests and writes whatever bytes `answer` returns (None: hang up)."""
+
+    answer: Answer
+    hang_up_after_answer: bool = False
+    requests: list[bytes] = field(default_factory=list)
+    connections: int = 0
+    port: int = 0
+
+
+class _Handler(asyncio.Protocol):
+    def __init__(self, server: WireServer) -> None:
+        self.server = server
+        self.buffer = b""
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        self.server.connections += 1
+
+    def data_received(self, data: bytes) -> None:
+        assert self.transport is not None
+        self.buffer += data
+        head, sep, rest = self.buffer.partition(b"\r\n\r\n")
+        if not sep:
+            return
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.lower() == b"content-length":
+                length = int(value)
+        if len(rest) < length:
+            return
+        request, self.buffer = head + sep + rest[:length], rest[length:]
+        self.server.requests.append(request)
+        reply = self.server.answer(request)
+        if reply is None:
+            self.transport.close()
+        else:
+            self.transport.write(reply)
+            if self.server.hang_up_after_answer or b"Connection: close" in reply:
+                self.transport.close()
+
+
+async def serve(
+    answer: Answer, ssl_context: ssl.SSLContext | None = None, *, hang_up: bool = False
+) -> WireServer:
+    server = WireServer(answer, hang_up_after_answer=hang_up)
+    loop = asyncio.get_running_loop()
+    listener = await loop.create_server(lambda: _Handler(server), "127.0.0.1", 0, ssl=ssl_context)
+    server.port = listener.sockets[0].getsockname()[1]
+    return server
+
+
+@pytest.fixture
+async def lean_bot() -> AsyncIterator[Callable[[int, str], Bot]]:
+    bots: list[Bot] = []
+
+    def make(port: int, scheme: str = "http") -> Bot:
+        bot = Bot(
+            TOKEN,
+            base_url=f"{scheme}://127.0.0.1:{port}/bot",
+            request=LeanHttpRequest(connection_pool_size=2, read_timeout=2.0),
+        )
+        bots.append(bot)
+        return bot
+
+    yield make
+    for bot in bots:
+        await bot.request.shutdown()
+
+
+async def test_a_chunked_answer_is_read_whole(lean_bot: Callable[[int, str], Bot]) -> None:
+    body = ok_body()
+    chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    for piece in (body[:10], body[10:]):
+        chunked += b"%x\r\n%s\r\n" % (len(piece), piece)
+    chunked += b"0\r\n\r\n"
+    server = await serve(lambda _: chunked)
+    bot = lean_bot(server.port, "http")
+    await bot.request.initialize()
+
+    first = await bot.send_message(chat_id=1, text="hi")
+    second = await bot.send_message(chat_id=1, text="hi")
+
+    assert first.message_id == second.message_id == 7
+    assert server.connections == 1
+
+
+async def test_an_answer_without_length_ends_at_close(lean_bot: Callable[[int, str], Bot]) -> None:
+    server = await serve(lambda _: b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + ok_body())
+    bot = lean_bot(server.port, "http")
+    await bot.request.initialize()
+
+    messages = [await bot.send_message(chat_id=1, text="hi") for _ in range(3)]
+
+    assert [m.message_id for m in messages] == [7, 7, 7]
+    assert server.connections == 3
+
+
+async def test_connection_close_is_honoured(lean_bot: Callable[[int, str], Bot]) -> None:
+    server = await serve(lambda _: content_length(ok_body(), "Connection: close\r\n"))
+    bot = lean_bot(server.port, "http")
+    await bot.request.initialize()
+
+    for _ in range(3):
+        await bot.send_message(chat_id=1, text="hi")
+
+    assert server.connections == 3
+
+
+async def test_keep_alive_reuses_one_connection(lean_bot: Callable[[int, str], Bot]) -> None:
+    server = await serve(lambda _: content_length(ok_body()))
+    bot = lean_bot(server.port, "http")
+    await bot.request.initialize()
+
+    for _ in range(5):
+        await bot.send_message(chat_id=1, text="hi")
+
+    assert server.connections == 1
+    assert all(b"Content-Type: application/json" in r for r in server.requests)
+
+
+async def test_garbage_instead_of_http_is_maybe_sent(lean_bot: Callable[[int, str], Bot]) -> None:
+    server = await serve(lambda _: b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
+    bot = lean_bot(server.port, "http")
+    await bot.request.initialize()
+
+    with pytest.raises(NetworkError) as caught:
+        await bot.send_message(chat_id=1, text="hi")
+
+    assert isinstance(caught.value, ConnectionLost)
+    assert not is_surely_not_sent(caught.value)
+
+
+async def test_a_half_answer_then_close_is_maybe_sent(lean_bot: Callable[[int, str], Bot]) -> None:
+    server = await serve(lambda _: content_length(ok_body())[:-5], hang_up=True)
+    bot = lean_bot(server.port, "http")
+    await bot.request.initialize()
+
+    with pytest.raises(NetworkError) as caught:
+        await bot.send_message(chat_id=1, text="hi")
+
+    assert isinstance(caught.value, ConnectionLost)
+
+
+async def test_a_slow_connect_is_connect_timed_out_and_not_sent(
+    lean_bot: Callable[[int, str], Bot], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop = asyncio.get_running_loop()
+
+    async def never_connects(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(10)
+
+    monkeypatch.setattr(loop, "create_connection", never_connects)
+    bot = Bot(
+        TOKEN,
+        base_url="http://127.0.0.1:9/bot",
+        request=LeanHttpRequest(connect_timeout=0.05),
+    )
+    await bot.request.initialize()
+
+    with pytest.raises(TimedOut, match=r"\*not\* sent") as caught:
+        await bot.send_message(chat_id=1, text="hi")
+
+    assert isinstance(caught.value, ConnectTimedOut)
+    assert isinstance(caught.value, SendNotStarted)
+    assert TOKEN not in str(caught.value)
+
+
+async def test_an_uninitialized_request_sends_nothing() -> None:
+    request = LeanHttpRequest()
+
+    with pytest.raises(SendNotStarted):
+        await request.do_request(f"http://127.0.0.1:9/bot{TOKEN}/getMe", "POST")
+
+
+async def test_tls_to_a_server_we_trust(
+    lean_bot: Callable[[int, str], Bot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    server = await serve(lambda _: content_length(ok_body()), server_context)
+    trusting = ssl.create_default_context(cafile=str(cert))
+    monkeypatch.setattr(ssl, "create_default_context", lambda *a, **k: trusting)
+    bot = lean_bot(server.port, "https")
+    await bot.request.initialize()
+
+    message = await bot.send_message(chat_id=1, text="hi")
+
+    assert message.message_id == 7
+    assert server.requests[0].startswith(b"POST /bot")
+
+
+async def test_tls_to_an_untrusted_server_is_not_sent(
+    lean_bot: Callable[[int, str], Bot], tmp_path: Path
+) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    server = await serve(lambda _: content_length(ok_body()), server_context)
+    bot = lean_bot(server.port, "https")
+    await bot.request.initialize()
+
+    with pytest.raises(NetworkError) as caught:
+        await bot.send_message(chat_id=1, text="hi")
+
+    assert isinstance(caught.value, SendNotStarted)
+    assert server.requests == []
