@@ -32,6 +32,7 @@ from nudgebot.db.migrate import upgrade_to_head
 from nudgebot.db.models import Delivery, Subscriber, SubscriberStatus
 from nudgebot.delivery import DeliveryEngine, EngineOptions, tip_keyboard
 from nudgebot.ratelimit import SendRateLimiter
+from nudgebot.lean_transport import LeanHttpRequest
 from nudgebot.transport import AiohttpRequest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,15 +103,19 @@ async def seed_subscribers(engine: AsyncEngine, count: int, due_at: datetime) ->
     return time.perf_counter() - started
 
 
-class FakeServer:
-    """`python -m tests.fakebotapi` as a child process."""
+FAKE_MODULES = {"lean": "bench.lean_fake", "full": "tests.fakebotapi"}
 
-    def __init__(self, latency_ms: float) -> None:
+
+class FakeServer:
+    """The fake Bot API as a child process: `bench.lean_fake` or the full `tests.fakebotapi`."""
+
+    def __init__(self, latency_ms: float, kind: str = "lean") -> None:
+        self.kind = kind
         self._process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
-                "tests.fakebotapi",
+                FAKE_MODULES[kind],
                 "--port",
                 "0",
                 "--latency-ms",
@@ -128,7 +133,8 @@ class FakeServer:
 
     def stats(self) -> Any:
         root = self.base_url.removesuffix("/bot")
-        with urllib.request.urlopen(f"{root}/_fake/stats", timeout=10) as response:
+        path = "/_stats" if self.kind == "lean" else "/_fake/stats"
+        with urllib.request.urlopen(f"{root}{path}", timeout=10) as response:
             return json.load(response)
 
     def stop(self) -> None:
@@ -145,7 +151,7 @@ async def run_engine(
     args: argparse.Namespace, engine: AsyncEngine, base_url: str
 ) -> tuple[float, float, int]:
     """Ticks until every subscriber has a delivery row; returns (seconds, cpu seconds, ticks)."""
-    request = AiohttpRequest(connection_pool_size=args.concurrency, pool_timeout=None)
+    request = LeanHttpRequest(connection_pool_size=args.concurrency, pool_timeout=None)
     bot: Bot
     if args.rate_limiter == "send":
         limiter = SendRateLimiter(overall_per_second=100_000, burst=args.concurrency, chat_burst=3)
@@ -214,13 +220,14 @@ async def main_async(args: argparse.Namespace) -> None:
         f"subscribers={args.subscribers} latency={args.latency_ms}ms database={args.database} "
         f"concurrency={args.concurrency} batch_size={args.batch_size}"
     )
-    print(f"bot: {limiter}; transport AiohttpRequest(pool={args.concurrency}, pool_timeout=None)")
+    print(f"bot: {limiter}; transport LeanHttpRequest(pool={args.concurrency}, pool_timeout=None)")
+    print(f"fake Bot API: {FAKE_MODULES[args.fake]} in its own process")
     with tempfile.TemporaryDirectory() as directory:
         engine = await fresh_database(args.database, Path(directory), args.postgres_url)
         due = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
         seeded = await seed_subscribers(engine, args.subscribers, due)
         print(f"seeded {args.subscribers} due subscribers in {seeded:.2f} s")
-        fake = FakeServer(args.latency_ms)
+        fake = FakeServer(args.latency_ms, args.fake)
         try:
             (elapsed, cpu, ticks), fake_cpu = await timed_fake_cpu(
                 fake, run_engine(args, engine, fake.base_url)
@@ -236,8 +243,19 @@ async def main_async(args: argparse.Namespace) -> None:
                 f"engine CPU: {cpu / n * 1e3:.3f} ms/nudge (this process, {cpu:.1f} s); "
                 f"fake Bot API {fake_cpu / n * 1e3:.3f} ms/nudge ({fake_cpu:.1f} s)"
             )
+            if args.fake == "lean":
+                seen = fake.stats()
+                print(
+                    f"the fake received {seen['messages']} messages in {seen['chats']} chats, "
+                    f"{seen['repeated_messages']} repeated"
+                )
             await engine.dispose()
             transports: list[tuple[str, BaseRequest, int]] = [
+                (
+                    "raw LeanHttpRequest (the engine's transport)",
+                    LeanHttpRequest(connection_pool_size=args.concurrency, pool_timeout=None),
+                    min(n, RAW_CAP),
+                ),
                 (
                     "raw AiohttpRequest",
                     AiohttpRequest(connection_pool_size=args.concurrency, pool_timeout=None),
@@ -278,6 +296,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "run the test suite against the same database at the same time",
     )
     parser.add_argument("--rate-limiter", choices=("send", "none"), default="send")
+    parser.add_argument(
+        "--fake",
+        choices=tuple(FAKE_MODULES),
+        default="lean",
+        help="lean: bench/lean_fake.py, a minimal server (the default, so the instrument takes "
+        "little of the CPU the bot is measured on); full: the spec-validating fake of the tests",
+    )
     return parser.parse_args(argv)
 
 

@@ -27,6 +27,7 @@ from nudgebot.domain.habit_match import HabitMatcher
 from nudgebot.handlers import register
 from nudgebot.handlers.context import BotContext, BotData, Runtime, Services
 from nudgebot.health import Health
+from nudgebot.lean_transport import LeanHttpRequest
 from nudgebot.logs import hide_private_data_in_logs
 from nudgebot.metrics import Metrics
 from nudgebot.observers import MeteredCheckinService, count_error, count_update
@@ -105,7 +106,7 @@ def build_application(
         .base_url(settings.telegram_api_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .request(
-            AiohttpRequest(
+            LeanHttpRequest(
                 connection_pool_size=settings.send_concurrency,
                 read_timeout=send_timeout,
                 # Sends wait for the rate limiter before they take a connection, so a queue

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -34,6 +34,7 @@ from nudgebot.content import Content
 from nudgebot.db import ledger, queries
 from nudgebot.db.ledger import ClaimCounts, Job, Outcome
 from nudgebot.db.models import DeliveryKind, DeliveryStatus, SubscriberStatus
+from nudgebot.prepared_call import post_prepared
 from nudgebot.ratelimit import retry_after_seconds
 from nudgebot.transport import is_surely_not_sent
 
@@ -66,17 +67,6 @@ def _keyboard_json(rows: list[list[Pair]]) -> dict[str, object]:
             [{"text": label, "callback_data": data} for label, data in row] for row in rows
         ]
     }
-
-
-async def _post(bot: Bot, endpoint: str, params: dict[str, object]) -> Any:
-    """Call the Bot API the way PTB's own methods do, minus parsing the reply into objects.
-
-    `Bot.send_message` turns every reply into a full `Message` (dozens of objects), which was
-    the largest single cost per nudge; the engine needs only the message id. `Bot._post` keeps
-    the rest of PTB's path: defaults, the rate limiter (ExtBot) and the request wrapper that
-    turns error statuses into PTB's exceptions.
-    """
-    return await bot._post(endpoint, params)
 
 
 class Source(Protocol):
@@ -337,7 +327,7 @@ class DeliveryEngine:
         }
         if self._options.paid_broadcast:
             params["allow_paid_broadcast"] = True
-        result = await _post(self._bot, "sendMessage", params)
+        result = await post_prepared(self._bot, "sendMessage", params)
         return int(result["message_id"])
 
     async def _send_to(self, job: Job, chat_id: int, *, migrated: bool = False) -> Outcome:

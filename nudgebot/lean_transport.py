@@ -294,8 +294,8 @@ class _Target:
 class LeanHttpRequest(BaseRequest):
     """A `telegram.request.BaseRequest` for JSON calls on a lean HTTP/1.1 keep-alive pool.
 
-    Same constructor and semantics as `AiohttpRequest`: the write timeout and the read
-    timeout together bound the wait for the answer once the request is written.
+    Same constructor and semantics as `AiohttpRequest`: the read timeout bounds the wait for
+    the answer once the request is written (plus the write timeout while it is still going out).
     """
 
     __slots__ = (
@@ -420,7 +420,12 @@ class LeanHttpRequest(BaseRequest):
         except SendNotStarted:
             connection.close()
             raise
-        wait = None if read is None or write is None else read + write
+        # The read timeout counts from the moment the request is written; a body the socket
+        # could not take at once (a slow link) also gets the write timeout.
+        wait = read
+        if wait is not None and connection.transport is not None:
+            if connection.transport.get_write_buffer_size():
+                wait = None if write is None else wait + write
         loop = asyncio.get_running_loop()
         timer = None if wait is None else loop.call_later(wait, _expire, waiter)
         try:

@@ -89,6 +89,15 @@ async def serve(
     return server
 
 
+def self_signed(directory: Path, *options: str) -> tuple[Path, Path]:
+    """A throwaway certificate for 127.0.0.1 and its key, made by openssl."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    command += ["-subj", "/CN=127.0.0.1", *options, "-keyout", str(key), "-out", str(cert)]
+    subprocess.run(command, check=True, capture_output=True)
+    return cert, key
+
+
 @pytest.fixture
 async def lean_bot() -> AsyncIterator[Callable[[int, str], Bot]]:
     bots: list[Bot] = []
@@ -215,14 +224,7 @@ async def test_an_uninitialized_request_sends_nothing() -> None:
 async def test_tls_to_a_server_we_trust(
     lean_bot: Callable[[int, str], Bot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-        + ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
-        + ["-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed(tmp_path, "-addext", "subjectAltName=IP:127.0.0.1")
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_context.load_cert_chain(cert, key)
     server = await serve(lambda _: content_length(ok_body()), server_context)
@@ -240,13 +242,7 @@ async def test_tls_to_a_server_we_trust(
 async def test_tls_to_an_untrusted_server_is_not_sent(
     lean_bot: Callable[[int, str], Bot], tmp_path: Path
 ) -> None:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-        + ["-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed(tmp_path)
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_context.load_cert_chain(cert, key)
     server = await serve(lambda _: content_length(ok_body()), server_context)
