@@ -31,8 +31,8 @@ from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.migrate import upgrade_to_head
 from nudgebot.db.models import Delivery, Subscriber, SubscriberStatus
 from nudgebot.delivery import DeliveryEngine, EngineOptions, tip_keyboard
-from nudgebot.ratelimit import SendRateLimiter
 from nudgebot.lean_transport import LeanHttpRequest
+from nudgebot.ratelimit import SendRateLimiter
 from nudgebot.transport import AiohttpRequest
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -423,9 +423,9 @@ class LeanHttpRequest(BaseRequest):
         # The read timeout counts from the moment the request is written; a body the socket
         # could not take at once (a slow link) also gets the write timeout.
         wait = read
-        if wait is not None and connection.transport is not None:
-            if connection.transport.get_write_buffer_size():
-                wait = None if write is None else wait + write
+        transport = connection.transport
+        if wait is not None and transport is not None and transport.get_write_buffer_size():
+            wait = None if write is None else wait + write
         loop = asyncio.get_running_loop()
         timer = None if wait is None else loop.call_later(wait, _expire, waiter)
         try:
