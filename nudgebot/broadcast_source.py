@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from nudgebot.db import broadcasts
-from nudgebot.db.ledger import ClaimCounts, Job
+from nudgebot.db.ledger import ClaimCounts, Job, Moment
 from nudgebot.db.models import Delivery, DeliveryKind, DeliveryStatus
 
 
@@ -22,7 +22,7 @@ class BroadcastSource:
 
     kind = DeliveryKind.BROADCAST
 
-    def due(self, now: datetime) -> ColumnElement[bool]:
+    def due(self, now: Moment) -> ColumnElement[bool]:
         return exists().where(
             Delivery.status == DeliveryStatus.PENDING, Delivery.kind == DeliveryKind.BROADCAST
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup
@@ -32,8 +32,10 @@ from nudgebot.buttons import CHECKIN_PREFIX, Pair, as_buttons, checkin_pairs, fo
 from nudgebot.clock import Clock
 from nudgebot.content import Content
 from nudgebot.db import ledger, queries
-from nudgebot.db.ledger import ClaimCounts, Job, Outcome
+from nudgebot.db.engine import READ_ONLY
+from nudgebot.db.ledger import ClaimCounts, Job, Moment, Outcome
 from nudgebot.db.models import DeliveryKind, DeliveryStatus, SubscriberStatus
+from nudgebot.db.types import UTCDateTime
 from nudgebot.prepared_call import post_prepared
 from nudgebot.ratelimit import retry_after_seconds
 from nudgebot.transport import is_surely_not_sent
@@ -96,8 +98,12 @@ class Source(Protocol):
         """Send one claimed message; returns its message id, raises TelegramError."""
         ...
 
-    def due(self, now: datetime) -> ColumnElement[bool]:
-        """An EXISTS that is true when `claim` would find something now (one index probe)."""
+    def due(self, now: Moment) -> ColumnElement[bool]:
+        """An SQL condition, true when `claim` would find something at `now` (one index probe).
+
+        `now` is a bound parameter: the engine builds its idle probe once and runs it on every
+        tick, so the condition must compare in SQL, never decide in Python.
+        """
         ...
 
 
@@ -192,6 +198,7 @@ class DeliveryEngine:
         self._draining: asyncio.Task[TickReport] | None = None
         self._again = False
         self._stopping = False
+        self._probe: Select[tuple[bool]] | None = None
 
     async def kick(self) -> None:
         """Start draining, or ask the running drain to look again: never skipped, never doubled."""
@@ -241,14 +248,25 @@ class DeliveryEngine:
             self._observer(report, time.perf_counter() - started)
         return report
 
-    async def _anything_due(self, now: datetime) -> bool:
+    def _due_probe(self) -> Select[tuple[bool]]:
         # One statement instead of one per source: most ticks find nothing, and this keeps an
-        # idle tick cheap however many sources there are.
-        kinds = (DeliveryKind.TIP, *self._sources)
-        probes = [ledger.due(now, self._options.lease, kinds)]
-        probes += [source.due(now) for source in self._sources.values()]
+        # idle tick cheap however many sources there are. Built once with bound parameters,
+        # so SQLAlchemy compiles it and computes its cache key once, not on every tick.
+        if self._probe is None:
+            now = bindparam("probe_now", type_=UTCDateTime())
+            claimed_before = bindparam("probe_claimed_before", type_=UTCDateTime())
+            kinds = (DeliveryKind.TIP, *self._sources)
+            probes = [ledger.due(now, claimed_before, kinds)]
+            probes += [source.due(now) for source in self._sources.values()]
+            self._probe = select(or_(*probes))
+        return self._probe
+
+    async def _anything_due(self, now: datetime) -> bool:
+        params = {"probe_now": now, "probe_claimed_before": now - self._options.lease}
         async with self._sessions() as session:
-            return bool(await session.scalar(select(or_(*probes))))
+            # A read: on SQLite it needs no write lock, so it never waits behind a writer.
+            await session.connection(execution_options=READ_ONLY)
+            return bool(await session.scalar(self._due_probe(), params))
 
     async def _claim(self, counts: ClaimCounts, limit: int, *, first: bool = False) -> list[Job]:
         now = self._clock.now()

@@ -15,7 +15,7 @@ from telegram.constants import ParseMode
 from nudgebot.buttons import checkin_rows, focus_rows
 from nudgebot.content import Content
 from nudgebot.db import queries
-from nudgebot.db.ledger import ClaimCounts, Job
+from nudgebot.db.ledger import ClaimCounts, Job, Moment
 from nudgebot.db.models import (
     CheckIn,
     Delivery,
@@ -47,7 +47,7 @@ class ReminderSource:
 
     kind = DeliveryKind.REMINDER
 
-    def due(self, now: datetime) -> ColumnElement[bool]:
+    def due(self, now: Moment) -> ColumnElement[bool]:
         return exists().where(Snooze.status == SnoozeStatus.PENDING, Snooze.remind_at <= now)
 
     def __init__(

@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 
 from nudgebot.captions import summary_caption
 from nudgebot.content import Content
-from nudgebot.db.ledger import ClaimCounts, Job
+from nudgebot.db.ledger import ClaimCounts, Job, Moment
 from nudgebot.db.models import DeliveryKind, Subscriber
 from nudgebot.db.summaries import claim_summaries
 from nudgebot.domain.encouragement import choose_line, week_facts
@@ -25,7 +25,7 @@ class SummarySource:
 
     kind = DeliveryKind.SUMMARY
 
-    def due(self, now: datetime) -> ColumnElement[bool]:
+    def due(self, now: Moment) -> ColumnElement[bool]:
         return exists().where(Subscriber.next_summary_at <= now)
 
     def __init__(

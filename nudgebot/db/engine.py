@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import (
@@ -15,7 +15,15 @@ from sqlalchemy.ext.asyncio import (
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
+# Execution options for a transaction that only reads: on SQLite it begins deferred, taking no
+# write lock, so it never waits for (or holds up) a writer in another process.
+READ_ONLY: Final = {"nudgebot_read_only": True}
+
+
 def _begin_immediate(connection: Connection) -> None:
+    if connection.get_execution_options().get("nudgebot_read_only"):
+        connection.exec_driver_sql("BEGIN")
+        return
     # A deferred SQLite transaction that reads and then writes fails with "database is locked" when
     # another writer got in first; taking the write lock up front makes busy_timeout apply.
     connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -85,11 +85,15 @@ def split_seen(cycle_seen: str) -> tuple[str, ...]:
 # so the probe can never disagree with what a claim would find.
 
 
-def _tip_due(now: datetime) -> ColumnElement[bool]:
+# A moment: a datetime, or a bound parameter standing for one in a statement built once.
+Moment = datetime | ColumnElement[datetime]
+
+
+def _tip_due(now: Moment) -> ColumnElement[bool]:
     return Subscriber.next_due_at <= now
 
 
-def _retry_due(now: datetime, kinds: Sequence[str]) -> ColumnElement[bool]:
+def _retry_due(now: Moment, kinds: Sequence[str]) -> ColumnElement[bool]:
     return and_(
         Delivery.status == DeliveryStatus.RETRY,
         Delivery.next_attempt_at <= now,
@@ -97,16 +101,17 @@ def _retry_due(now: datetime, kinds: Sequence[str]) -> ColumnElement[bool]:
     )
 
 
-def _stale_claim(now: datetime, lease: timedelta) -> ColumnElement[bool]:
-    return and_(Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_at < now - lease)
+def _stale_claim(claimed_before: Moment) -> ColumnElement[bool]:
+    return and_(Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_at < claimed_before)
 
 
-def due(now: datetime, lease: timedelta, kinds: Sequence[str]) -> ColumnElement[bool]:
-    """True when a tick has work in the ledger: a tip due, a retry due, or a stale claim."""
+def due(now: Moment, claimed_before: Moment, kinds: Sequence[str]) -> ColumnElement[bool]:
+    """True when a tick has work in the ledger: a tip due, a retry due, or a claim older than
+    `claimed_before` (its lease ran out)."""
     return or_(
         exists().where(_tip_due(now)),
         exists().where(_retry_due(now, kinds)),
-        exists().where(_stale_claim(now, lease)),
+        exists().where(_stale_claim(claimed_before)),
     )
 
 
@@ -114,7 +119,7 @@ async def mark_stale_claims_unknown(session: AsyncSession, now: datetime, lease:
     """A claim older than the lease belongs to a process that died mid-send: maybe sent."""
     result = await session.execute(
         update(Delivery)
-        .where(_stale_claim(now, lease))
+        .where(_stale_claim(now - lease))
         .values(status=DeliveryStatus.UNKNOWN, error="claim lease expired (process stopped?)")
         .returning(Delivery.id)
     )

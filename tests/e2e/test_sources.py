@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot as TelegramBot
 
-from nudgebot.db.ledger import ClaimCounts, Job
+from nudgebot.db.ledger import ClaimCounts, Job, Moment
 from nudgebot.db.models import Delivery, DeliveryStatus, Subscriber
 from nudgebot.db.queries import insert_or_ignore
+from nudgebot.db.types import UTCDateTime
 from nudgebot.delivery import DeliveryEngine
 from tests.e2e.harness import Bot
 from tests.e2e.test_subscriber_journey import subscribe
@@ -61,8 +62,9 @@ class HelloSource:
             for delivery_id, subscriber_id, chat_id in inserted
         ]
 
-    def due(self, now: datetime) -> ColumnElement[bool]:
-        return true() if now >= HELLO_AT else false()
+    def due(self, now: Moment) -> ColumnElement[bool]:
+        # `now` is a bound parameter: the engine builds its probe once and runs it every tick.
+        return literal(HELLO_AT, UTCDateTime()) <= now
 
     async def send(self, bot: TelegramBot, job: Job, chat_id: int) -> int:
         message = await bot.send_message(chat_id=chat_id, text="hello")
