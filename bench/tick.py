@@ -40,6 +40,7 @@ from nudgebot.content import load_content
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.models import Delivery, DeliveryStatus
 from nudgebot.delivery import DeliveryEngine, EngineOptions
+from nudgebot.heap import freeze_startup_heap
 from nudgebot.lean_transport import LeanHttpRequest
 from nudgebot.ratelimit import SendRateLimiter
 
@@ -96,6 +97,7 @@ async def due_at_once(args: argparse.Namespace, url: str) -> None:
             delivery = DeliveryEngine(
                 create_session_factory(engine), bot, load_content(), SystemClock(), options
             )
+            freeze_startup_heap()  # as `nudgebot run` does once it has started
             rss_start = current_rss_mb()
             async with Probe() as probe:
                 drain_started = time.perf_counter()

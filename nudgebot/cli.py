@@ -199,7 +199,7 @@ def _run(settings: Settings, *, webhook: bool) -> int:
     # post_init migrates and sets the menu; SIGTERM or SIGINT stops intake, lets in-flight
     # sends finish and be recorded within NUDGEBOT_SHUTDOWN_SECONDS, then exits 0.
     try:
-        asyncio.run(Service(application, webhook=webhook).run())
+        asyncio.run(Service(application, webhook=webhook, freeze_heap=True).run())
     except ListenError as error:
         print(f"nudgebot: {error}", file=sys.stderr)
         return EXIT_PROBLEM

@@ -43,6 +43,8 @@ from nudgebot.transport import is_surely_not_sent
 log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.25
+# Sends started per pass of the event loop (each first step costs ~0.15 ms of CPU).
+START_SLICE = 32
 
 CALLBACK_PREFIX = CHECKIN_PREFIX
 
@@ -472,7 +474,11 @@ class _Pipeline:
             report.batches += 1
             report.claimed += len(jobs)
             self._open += len(jobs)
-            for job in jobs:
+            for started, job in enumerate(jobs):
+                if started and started % START_SLICE == 0:
+                    # A new task's first step runs at once, all of them in one pass of the
+                    # loop: 200 sends starting together held every other task up ~40 ms.
+                    await asyncio.sleep(0)
                 task = asyncio.create_task(self._send(job))
                 self._sends.add(task)
                 task.add_done_callback(self._sends.discard)

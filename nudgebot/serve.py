@@ -14,6 +14,7 @@ import uvicorn
 from telegram import Update
 
 from nudgebot.app import TICK_JOB, NudgeApp
+from nudgebot.heap import freeze_startup_heap
 from nudgebot.web import create_web_app
 
 log = logging.getLogger(__name__)
@@ -36,9 +37,11 @@ class _QuietServer(uvicorn.Server):
 class Service:
     """One running bot: the Application, its intake, the tick and the HTTP server."""
 
-    def __init__(self, application: NudgeApp, *, webhook: bool) -> None:
+    def __init__(self, application: NudgeApp, *, webhook: bool, freeze_heap: bool = False) -> None:
         self.application = application
         self.webhook = webhook
+        # Only a process that serves alone may freeze its heap; tests run many services in one.
+        self._freeze_heap = freeze_heap
         settings = application.bot_data.runtime.settings
         self._settings = settings
         config = uvicorn.Config(
@@ -93,6 +96,8 @@ class Service:
             async with application:
                 assert application.post_init is not None
                 await application.post_init(application)
+                if self._freeze_heap:
+                    log.debug("froze %d start-up objects", freeze_startup_heap())
                 await self._start_intake()
                 await application.start()
                 log.info(
