@@ -287,8 +287,9 @@ class _Target:
         if parts.query:
             path = f"{path}?{parts.query}"
         self.path = path
-        default_port = (parts.scheme == "https" and port == 443) or port == 80
-        self.host_header = parts.hostname if default_port else f"{parts.hostname}:{port}"
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6
+        default_port = port == (443 if parts.scheme == "https" else 80)
+        self.host_header = host if default_port else f"{host}:{port}"
 
 
 class LeanHttpRequest(BaseRequest):

@@ -15,7 +15,7 @@ import pytest
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
-from nudgebot.lean_transport import LeanHttpRequest
+from nudgebot.lean_transport import LeanHttpRequest, _Target
 from nudgebot.transport import ConnectionLost, ConnectTimedOut, SendNotStarted, is_surely_not_sent
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -254,3 +254,20 @@ async def test_tls_to_an_untrusted_server_is_not_sent(
 
     assert isinstance(caught.value, SendNotStarted)
     assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("url", "host_header", "path"),
+    [
+        ("https://api.telegram.org/bot1:x/sendMessage", "api.telegram.org", "/bot1:x/sendMessage"),
+        ("http://127.0.0.1:8081/bot1:x/getMe", "127.0.0.1:8081", "/bot1:x/getMe"),
+        ("http://[::1]:8081/bot1:x/getMe", "[::1]:8081", "/bot1:x/getMe"),
+        ("https://example.org:443/file/bot1:x/a.png?x=1", "example.org", "/file/bot1:x/a.png?x=1"),
+    ],
+)
+def test_the_request_line_and_host_header_follow_the_url(
+    url: str, host_header: str, path: str
+) -> None:
+    target = _Target(url)
+
+    assert (target.host_header, target.path) == (host_header, path)
