@@ -16,7 +16,6 @@ import ssl
 from typing import Final
 from urllib.parse import urlsplit
 
-from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -25,8 +24,10 @@ from nudgebot.transport import (
     AiohttpRequest,
     ConnectionLost,
     ConnectTimedOut,
+    PooledRequest,
     SendNotStarted,
     acquire_slot,
+    given,
 )
 
 __all__ = ["LeanHttpRequest"]
@@ -292,59 +293,26 @@ class _Target:
         self.host_header = host if default_port else f"{host}:{port}"
 
 
-class LeanHttpRequest(BaseRequest):
+class LeanHttpRequest(PooledRequest):
     """A `telegram.request.BaseRequest` for JSON calls on a lean HTTP/1.1 keep-alive pool.
 
     Same constructor and semantics as `AiohttpRequest`: the read timeout bounds the wait for
     the answer once the request is written (plus the write timeout while it is still going out).
     """
 
-    __slots__ = (
-        "_connect_timeout",
-        "_files",
-        "_media_write_timeout",
-        "_origins",
-        "_pool_size",
-        "_pool_timeout",
-        "_read_timeout",
-        "_slots",
-        "_targets",
-        "_write_timeout",
-    )
+    __slots__ = ("_files", "_origins", "_targets")
 
-    def __init__(
-        self,
-        connection_pool_size: int = 64,
-        read_timeout: float | None = 5.0,
-        write_timeout: float | None = 5.0,
-        connect_timeout: float | None = 5.0,
-        pool_timeout: float | None = 1.0,
-        media_write_timeout: float | None = 20.0,
-    ) -> None:
-        if connection_pool_size < 1:
-            raise ValueError("connection_pool_size must be at least 1")
-        self._pool_size = connection_pool_size
-        self._read_timeout = read_timeout
-        self._write_timeout = write_timeout
-        self._connect_timeout = connect_timeout
-        self._pool_timeout = pool_timeout
-        self._media_write_timeout = media_write_timeout
+    def _prepare(self) -> None:
         self._files = AiohttpRequest(
-            connection_pool_size=connection_pool_size,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
+            connection_pool_size=self._pool_size,
+            read_timeout=self._read_timeout,
+            write_timeout=self._write_timeout,
+            connect_timeout=self._connect_timeout,
             pool_timeout=None,  # our own slots already waited for the pool
-            media_write_timeout=media_write_timeout,
+            media_write_timeout=self._media_write_timeout,
         )
         self._origins: dict[tuple[str, str, int], _Origin] = {}
         self._targets: dict[str, _Target] = {}
-        self._slots: asyncio.Semaphore | None = None
-
-    @property
-    def read_timeout(self) -> float | None:
-        """The default read timeout in seconds, as passed to the constructor."""
-        return self._read_timeout
 
     async def initialize(self) -> None:
         """Create the slots on the running loop; connections open on first use."""
@@ -374,7 +342,7 @@ class LeanHttpRequest(BaseRequest):
         slots = self._slots
         if slots is None:
             raise SendNotStarted("This LeanHttpRequest is not initialized!")
-        pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        pool = given(pool_timeout, self._pool_timeout)
         await acquire_slot(slots, pool)
         try:
             if request_data is not None and request_data.contains_files:
@@ -404,11 +372,9 @@ class LeanHttpRequest(BaseRequest):
         origin = self._origins.get(target.key)
         if origin is None:
             origin = self._origins[target.key] = _Origin(*target.key)
-        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
-        write = self._write_timeout if isinstance(write_timeout, DefaultValue) else write_timeout
-        connect = (
-            self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        )
+        read = given(read_timeout, self._read_timeout)
+        write = given(write_timeout, self._write_timeout)
+        connect = given(connect_timeout, self._connect_timeout)
         body = b"" if request_data is None else request_data.json_payload
         head = (
             f"{method} {target.path} HTTP/1.1\r\nHost: {target.host_header}\r\n"

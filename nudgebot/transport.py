@@ -27,8 +27,10 @@ __all__ = [
     "ConnectTimedOut",
     "ConnectionLost",
     "PoolTimedOut",
+    "PooledRequest",
     "SendNotStarted",
     "acquire_slot",
+    "given",
     "is_surely_not_sent",
 ]
 
@@ -84,14 +86,8 @@ class ConnectionLost(NetworkError):  # noqa: N818
     __slots__ = ()
 
 
-class AiohttpRequest(BaseRequest):
-    """A `telegram.request.BaseRequest` on aiohttp with the semantics of PTB's HTTPXRequest.
-
-    At most `connection_pool_size` requests are in flight; a request that waits longer than
-    `pool_timeout` for its turn fails with `PoolTimedOut` and is never sent. aiohttp has no
-    per-write timeout, so the write timeout bounds the whole request instead: a request never
-    takes longer than connect + write + read timeouts together (when all three are finite).
-    """
+class PooledRequest(BaseRequest):
+    """What PTB's request classes share: a pool size, default timeouts, per-call overrides."""
 
     __slots__ = (
         "_connect_timeout",
@@ -99,7 +95,6 @@ class AiohttpRequest(BaseRequest):
         "_pool_size",
         "_pool_timeout",
         "_read_timeout",
-        "_session",
         "_slots",
         "_write_timeout",
     )
@@ -121,13 +116,37 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
-        self._session: aiohttp.ClientSession | None = None
+        # At most pool-size requests in flight; made on the running loop by initialize().
         self._slots: asyncio.Semaphore | None = None
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """Set up the subclass's own state from the settings above; no I/O happens here."""
 
     @property
     def read_timeout(self) -> float | None:
         """The default read timeout in seconds, as passed to the constructor."""
         return self._read_timeout
+
+
+def given(value: ODVInput[float], default: float | None) -> float | None:
+    """A per-call timeout as PTB passes it: DEFAULT_NONE means the request's own default."""
+    return default if isinstance(value, DefaultValue) else value
+
+
+class AiohttpRequest(PooledRequest):
+    """A `telegram.request.BaseRequest` on aiohttp with the semantics of PTB's HTTPXRequest.
+
+    At most `connection_pool_size` requests are in flight; a request that waits longer than
+    `pool_timeout` for its turn fails with `PoolTimedOut` and is never sent. aiohttp has no
+    per-write timeout, so the write timeout bounds the whole request instead: a request never
+    takes longer than connect + write + read timeouts together (when all three are finite).
+    """
+
+    __slots__ = ("_session",)
+
+    def _prepare(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
 
     async def initialize(self) -> None:
         """Open the aiohttp session on the running loop (no-op if already open)."""
@@ -162,15 +181,12 @@ class AiohttpRequest(BaseRequest):
         if session is None or slots is None or session.closed:
             raise SendNotStarted("This AiohttpRequest is not initialized!")
         has_files = request_data is not None and request_data.contains_files
-        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
-        connect = (
-            self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
+        read = given(read_timeout, self._read_timeout)
+        connect = given(connect_timeout, self._connect_timeout)
+        pool = given(pool_timeout, self._pool_timeout)
+        write = given(
+            write_timeout, self._media_write_timeout if has_files else self._write_timeout
         )
-        pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
-        if isinstance(write_timeout, DefaultValue):
-            write = self._media_write_timeout if has_files else self._write_timeout
-        else:
-            write = write_timeout
         total = None
         if connect is not None and write is not None and read is not None:
             total = connect + write + read
