@@ -888,6 +888,26 @@ def _read_safety(directory: Path, label: str, problems: list[ContentProblem]) ->
     return safety
 
 
+def _language_safety(
+    folder: Path, shared: SafetyContent, problems: list[ContentProblem]
+) -> SafetyContent:
+    """A language's own crisis reply (<lang>/safety.yaml), or the shared one without it."""
+    path = folder / SAFETY_FILE
+    if not path.exists():
+        return shared
+    report = _Problems(f"{folder.name}/{SAFETY_FILE}", problems)
+    safety = parse_safety(_read_yaml(path, report), report.add)
+    _safety_problems(safety, report)
+    # Someone reading another language must find the same helplines for their country.
+    missing = sorted(set(shared.countries) - set(safety.countries))
+    if missing:
+        report.add("countries", f"misses {', '.join(missing)}, which ../{SAFETY_FILE} lists")
+    extra = sorted(set(safety.countries) - set(shared.countries))
+    if extra:
+        report.add("countries", f"lists {', '.join(extra)}, which ../{SAFETY_FILE} does not")
+    return safety
+
+
 def _read_language(directory: Path, problems: list[ContentProblem]) -> Language | None:
     code = directory.name
     report = _Problems(f"{code}/{LANGUAGE_FILE}", problems)
@@ -969,7 +989,7 @@ def _load_tree(root: Path) -> tuple[Content, list[ContentProblem]]:
                     ordered=False,
                 )
         info = language or Language(code, code, code, covers)
-        content = _content(parts, info, catalog, safety)
+        content = _content(parts, info, catalog, _language_safety(folder, safety, problems))
         _render_problems(content, tips_report, faq_report)
         catalog.add(content)
     if default is None:

@@ -32,6 +32,24 @@ EXPLICIT: tuple[str, ...] = (
     "jump|jumping off|from a|the bridge|roof|building",
     "dont|do_not want to live|be_alive|exist",
     "thinking about|of dying|death|ending_it|killing_myself",
+    # German, for subscribers who chose Deutsch (umlauts fold: "würde" reads as "wurde").
+    "suizid|suizidal|suizidale|suizidgedanken|selbstmord|selbstmordgedanken",
+    "mich|mir ~ umbringen|umzubringen|das_leben_nehmen|das_leben_zu_nehmen|etwas_antun"
+    "|was_antun|etwas_anzutun|was_anzutun",
+    "bringe|bring mich um",
+    "will|mochte|wollte|werde ~ sterben|tot_sein",
+    "ritze|ritzte mich",
+    "mich ~ ritzen|geritzt|selbst_verletzen|selbst_verletzt",
+    "selbstverletzung|selbstverletzen|selbstverletzendes",
+    "nicht mehr leben|am_leben_sein",
+    "vor den|einen zug|lkw ~ springen|werfen|laufen",
+    "brucke|dach|hochhaus ~ springen|runterspringen|sturzen",
+    "alle|die_ganzen tabletten ~ nehmen|schlucken|einnehmen",
+    "nehme|schlucke ~ alle|die_ganzen ~ tabletten",
+    "uberdosis",
+    "wunschte|wunsche ~ tot",
+    "lieber tot",
+    "denke ~ ans_sterben|an_den_tod|an_suizid|an_selbstmord",
 )
 INDIRECT: tuple[str, ...] = (
     "no reason|point ~ live|living",
@@ -62,6 +80,21 @@ INDIRECT: tuple[str, ...] = (
     "want to disappear forever",
     "wish i was|were never born",
     "wish i had never been born",
+    # German
+    "leben ~ keinen|kein sinn",
+    "hat alles keinen sinn mehr",
+    "besser dran|besser ohne mich",
+    "ohne mich besser|besser_dran",
+    "halte|halt es|das nicht mehr aus",
+    "nicht mehr hier|da sein",
+    "nie|nicht mehr aufwachen",
+    "will|mochte ~ verschwinden",
+    "alles soll aufhoren|enden|vorbei_sein",
+    "kann einfach nicht mehr",
+    "kann nicht mehr weiter|weitermachen",
+    "niemand|keiner wurde ~ vermissen",
+    "lebensmude|lebensmuder",
+    "wunschte ~ nie geboren",
 )
 SLANG: tuple[str, ...] = (
     "kms",
@@ -87,6 +120,8 @@ GUARDS: tuple[str, ...] = (
     r"\bhurt\s+myself\s+(?:at|while|on|doing|playing|lifting|running|training)\b",
     r"\bcan(?:'?t|not|\s+not)\s+go\s+on\s+(?:a|an|the|my|holidays?|vacation|trips?|walks?|runs?)\b",
     r"\bwant\s+to\s+live\s+(?:in|with|near|at|on|there|abroad|alone)\b",
+    r"\b(?:sterbe|sterben|gestorben)\s+(?:fast\s+)?vor\s+(?:lachen|langeweile|hunger|neugier|hitze|kalte)\b",
+    r"\bnicht\s+mehr\s+leben\s+(?:in|mit|bei|ohne)\s+(?:der|dem|den|einer|einem|meiner|meinem)\b",
 )
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"'})

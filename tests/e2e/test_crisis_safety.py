@@ -94,3 +94,16 @@ async def test_a_photo_caption_that_signals_a_crisis_gets_the_reply(bot: Bot) ->
     ada.send_photo(caption="no reason to live")
     answer = await bot.fake.wait_for_message(ada.chat_id, after=before)
     assert CARING_OPENING in answer.text
+
+
+async def test_a_german_subscriber_gets_the_crisis_reply_in_german_with_local_lines(
+    bot: Bot,
+) -> None:
+    anna = bot.fake.user(1, first_name="Anna", language_code="de")
+    await subscribe(bot, anna, zone="Europe/Berlin")
+    answer = await bot.say(anna, "Ich will nicht mehr leben", expect="Danke, dass du mir")
+    assert "TelefonSeelsorge" in answer
+    assert "0800 111 0 111" in answer
+    assert "Notruf" in answer
+    assert await count(bot, Note) == 0
+    assert await count(bot, CheckIn) == 0

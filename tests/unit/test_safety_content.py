@@ -99,3 +99,33 @@ def test_the_system_tables_know_common_zones() -> None:
 
 def test_without_any_zone_table_everyone_gets_the_default(tmp_path: Path) -> None:
     assert dict(load_zone_countries([tmp_path])) == {}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_each_language_has_a_calm_crisis_reply_for_every_country(language: str) -> None:
+    safety = load_content().for_language(language).safety
+    for country in (None, *safety.countries):
+        text = safety.render(country)
+        assert "{resources}" not in text
+        assert "streak" not in text.lower()
+    # Its own words must read as calm; some helplines have "suicide" in their name.
+    assert not signals_crisis(safety.render(None))
+
+
+def test_german_subscribers_get_the_german_reply_with_the_same_lines() -> None:
+    content = load_content()
+    german, english = content.for_language("de").safety, content.safety
+    assert "Danke, dass du mir" in german.render("DE")
+    assert "0800 111 0 111" in german.render("DE")
+    assert set(german.countries) == set(english.countries)
+
+
+def test_a_language_whose_crisis_lines_miss_a_country_is_reported(content_copy: Path) -> None:
+    path = content_copy / "de" / "safety.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["countries"]["NZ"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    problems = [str(p) for p in check_content(content_copy)]
+
+    assert any("de/safety.yaml" in p and "NZ" in p for p in problems), problems
