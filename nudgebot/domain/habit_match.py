@@ -8,9 +8,13 @@ from dataclasses import dataclass
 
 from nudgebot.domain.replies import Outcome
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Letters of the languages the content is written in (German adds ä, ö, ü and ß).
+_WORD = re.compile(r"[a-z0-9äöüß]+(?:'[a-z]+)?")
 # Words that end the reach of a negation: "didn't walk, but had kimchi".
-_CLAUSE_BREAK = re.compile(r"[.,;:!?\n]+|\b(?:but|and|then|also|plus|though|although|so)\b")
+_CLAUSE_BREAK = re.compile(
+    r"[.,;:!?\n]+|\b(?:but|and|then|also|plus|though|although|so"
+    r"|aber|und|dann|auch|sondern|doch|trotzdem|dafür)\b"
+)
 _NEGATORS = frozenset(
     {
         "no",
@@ -36,6 +40,20 @@ _NEGATORS = frozenset(
         "skipped",
         "missed",
         "forgot",
+        # German: "heute nicht gelaufen", "keinen Kimchi gegessen"
+        "nicht",
+        "kein",
+        "keine",
+        "keinen",
+        "keinem",
+        "keiner",
+        "keines",
+        "nie",
+        "niemals",
+        "ohne",
+        "verpasst",
+        "vergessen",
+        "ausgelassen",
     }
 )
 
@@ -64,6 +82,11 @@ def stem(word: str) -> str:
 
 
 _NEGATOR_STEMS = frozenset(stem(word) for word in _NEGATORS)
+# Words that say "not done" after the habit too: "yoga skipped", "Sport ausgelassen".
+_SKIP_STEMS = frozenset(
+    stem(word)
+    for word in ("skip", "skipped", "missed", "forgot", "verpasst", "vergessen", "ausgelassen")
+)
 
 
 def _stems(text: str) -> list[str]:
@@ -103,7 +126,7 @@ class HabitMatcher:
         for clause in _CLAUSE_BREAK.split(normal):
             words = _stems(clause)
             taken = [False] * len(words)
-            hits: list[tuple[int, str]] = []
+            hits: list[tuple[int, int, str]] = []
             for keyword in self._keywords:
                 size = len(keyword.stems)
                 for start in range(len(words) - size + 1):
@@ -116,12 +139,15 @@ class HabitMatcher:
                         taken[i] = True
                     tip_id = prefer if prefer in keyword.tip_ids else keyword.tip_ids[0]
                     assert tip_id is not None
-                    hits.append((start, tip_id))
-            for start, tip_id in sorted(hits):
-                # Negators not inside a keyword ("no soda" is itself a good thing).
+                    hits.append((start, start + size, tip_id))
+            hits.sort()
+            for index, (start, end, tip_id) in enumerate(hits):
+                # Negators not inside a keyword ("no soda" is itself a good thing), and a skip
+                # word between this habit and the next one.
+                until = hits[index + 1][0] if index + 1 < len(hits) else len(words)
                 negations = sum(
                     1 for i in range(start) if not taken[i] and words[i] in _NEGATOR_STEMS
-                )
+                ) + sum(1 for i in range(end, until) if words[i] in _SKIP_STEMS)
                 # Two negations cancel out: "didn't skip my walk" is a walk.
                 found[tip_id] = Outcome.SKIPPED if negations % 2 else Outcome.DONE
         return [HabitMention(tip_id, outcome) for tip_id, outcome in found.items()]

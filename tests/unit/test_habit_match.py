@@ -94,3 +94,51 @@ def test_case_and_punctuation_do_not_change_a_match(pair: tuple[str, str]) -> No
 def test_not_before_a_keyword_makes_it_skipped(pair: tuple[str, str]) -> None:
     tip_id, word = pair
     assert HabitMention(tip_id, SKIPPED) in MATCHER.match(f"did not {word}", prefer=tip_id)
+
+
+GERMAN = HabitMatcher(
+    {
+        tip.id: (*tip.keywords, *CONTENT.for_language("de").tip(tip.id).keywords)
+        for tip in CONTENT.tips
+    }
+)
+
+
+def found_in_german(text: str) -> list[tuple[str, Outcome]]:
+    return [(m.tip_id, m.outcome) for m in GERMAN.match(text)]
+
+
+def test_a_german_note_is_understood() -> None:
+    assert found_in_german("Kimchi gegessen und eine Runde gelaufen") == [
+        ("fermented", DONE),
+        ("movement", DONE),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Heute nicht gelaufen", "bin nie gelaufen", "keinen Sport gemacht", "Sport ausgelassen"],
+)
+def test_a_negated_german_habit_is_not_done(text: str) -> None:
+    assert found_in_german(text) == [("movement", SKIPPED)]
+
+
+def test_a_skip_word_after_the_habit_means_not_done() -> None:
+    assert found("yoga skipped today") == [("movement", SKIPPED)]
+    assert found("had kimchi, yoga missed") == [("fermented", DONE), ("movement", SKIPPED)]
+
+
+def test_a_german_negation_ends_at_the_clause() -> None:
+    assert found_in_german("nicht gelaufen, aber Kimchi gegessen") == [
+        ("movement", SKIPPED),
+        ("fermented", DONE),
+    ]
+
+
+def test_a_german_keyword_phrase_with_a_negation_in_it_is_a_good_thing() -> None:
+    assert found_in_german("heute kein Zucker") == [("whole-foods", DONE)]
+
+
+def test_german_words_with_umlauts_match_whole() -> None:
+    assert found_in_german("viel Gemüse") == [("fiber", DONE)]
+    assert found_in_german("Gemüsebrühe") == []
