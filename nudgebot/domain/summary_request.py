@@ -7,9 +7,16 @@ from datetime import time
 
 from nudgebot.domain.timeparse import parse_send_time
 
-# English names and their usual short forms; people type 'sun', 'Sunday' or 'sundays'.
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# English and German names and their usual short forms; people type 'sun', 'Sunday',
+# 'sundays', 'So.' is too short to be sure, 'Sonntag' or 'sonntags'. Each list is Monday first.
+_WEEKDAYS = (
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"),
+)
+_SATURDAY_DE = "sonnabend"
 _MIN_PREFIX = 3
+_ON = frozenset({"on", "an", "ein"})
+_OFF = frozenset({"off", "aus"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +35,16 @@ class SummaryRequest:
 def parse_weekday(word: str) -> int | None:
     """Return 0..6 for a weekday name or a prefix of at least three letters, else None."""
     cleaned = word.strip().lower().rstrip(".,")
-    cleaned = cleaned.removesuffix("s") if cleaned.endswith("days") else cleaned
-    if len(cleaned) < _MIN_PREFIX:
-        return None
-    for index, name in enumerate(_WEEKDAYS):
-        if name.startswith(cleaned):
-            return index
+    # 'sundays', 'sonntags', 'mittwochs': the plural or adverb names the same day.
+    for candidate in (cleaned, cleaned.removesuffix("s")):
+        if len(candidate) < _MIN_PREFIX:
+            continue
+        if _SATURDAY_DE.startswith(candidate) and len(candidate) > len("sonn"):
+            return 5
+        for names in _WEEKDAYS:
+            for index, name in enumerate(names):
+                if name.startswith(candidate):
+                    return index
     return None
 
 
@@ -42,9 +53,9 @@ def parse_summary_request(text: str) -> SummaryRequest | None:
     words = text.strip().lower().split()
     if not words:
         return SummaryRequest()
-    if words == ["on"]:
+    if len(words) == 1 and words[0] in _ON:
         return SummaryRequest(enabled=True)
-    if words == ["off"]:
+    if len(words) == 1 and words[0] in _OFF:
         return SummaryRequest(enabled=False)
     weekday = parse_weekday(words[0])
     rest = " ".join(words[1:] if weekday is not None else words)

@@ -20,6 +20,9 @@ from nudgebot.services.views import NotSubscribedError
 
 log = logging.getLogger(__name__)
 
+# "/log yesterday", in each language the bot speaks.
+YESTERDAY = frozenset({"yesterday", "gestern"})
+
 
 def _acknowledgement(context: BotContext, logged: Logged) -> str:
     content = context.content
@@ -179,7 +182,7 @@ async def undo_button(update: Update, context: BotContext) -> None:
 async def log_command(update: Update, context: BotContext) -> None:
     """/log yesterday: for the days the tip came but the check-in slipped."""
     content = context.content
-    if command_argument(context).lower() != "yesterday":
+    if command_argument(context).lower() not in YESTERDAY:
         await reply(update, content.text("log_usage"))
         return
     logged = await context.services.checkins.log_yesterday(chat_id_of(update))

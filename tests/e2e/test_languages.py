@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from nudgebot.content import load_content
@@ -127,3 +129,22 @@ async def test_the_command_menu_is_set_for_each_language(bot: Bot) -> None:
     assert menus[""]["language"] == ENGLISH.commands["language"]
     assert menus["de"]["language"] == GERMAN.commands["language"]
     assert set(menus["de"]) == set(menus[""])
+
+
+async def test_log_gestern_logs_yesterdays_tip_for_a_german_subscriber(bot: Bot) -> None:
+    anna = bot.fake.user(1, first_name="Anna", language_code="de")
+    await subscribe(bot, anna)
+    await receive_tip(bot, anna, BERLIN_0730)
+    bot.clock.set(BERLIN_0730 + timedelta(days=1) - timedelta(hours=1))  # the next morning
+    answer = await bot.say(anna, "/log gestern")
+    assert "als gemacht eingetragen" in answer
+
+
+async def test_summary_takes_german_day_names_and_aus(bot: Bot) -> None:
+    anna = bot.fake.user(1, first_name="Anna", language_code="de")
+    await subscribe(bot, anna)
+    turned_on = await bot.say(anna, "/summary sonntag 18:00")
+    assert "jeden Sonntag" in turned_on
+    assert "18:00" in turned_on
+    turned_off = await bot.say(anna, "/summary aus")
+    assert "keine Wochenrückblicke mehr" in turned_off

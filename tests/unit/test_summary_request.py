@@ -25,6 +25,11 @@ BERLIN = ZoneInfo("Europe/Berlin")
         ("Fri 7pm", SummaryRequest(True, 4, time(19))),
         ("mondays", SummaryRequest(True, 0, None)),
         ("8:30", SummaryRequest(True, None, time(8, 30))),
+        ("aus", SummaryRequest(enabled=False)),
+        ("an", SummaryRequest(enabled=True)),
+        ("Sonntag 18:00", SummaryRequest(True, 6, time(18))),
+        ("mittwochs 7:30", SummaryRequest(True, 2, time(7, 30))),
+        ("Sonnabend", SummaryRequest(True, 5, None)),
     ],
 )
 def test_summary_requests_are_read(text: str, expected: SummaryRequest) -> None:
@@ -73,3 +78,20 @@ def test_next_weekly_lands_on_the_weekday_within_a_week(
     assert due.local_date.weekday() == weekday
     assert due.at.astimezone(tz).date() == due.local_date
     assert now <= due.at <= now + timedelta(days=8)
+
+
+@pytest.mark.parametrize(
+    ("english", "german"),
+    [
+        ("monday", "montag"),
+        ("tuesday", "dienstag"),
+        ("wednesday", "mittwoch"),
+        ("thursday", "donnerstag"),
+        ("friday", "freitag"),
+        ("saturday", "samstag"),
+        ("sunday", "sonntag"),
+    ],
+)
+def test_german_day_names_mean_the_same_days(english: str, german: str) -> None:
+    assert parse_weekday(german) == parse_weekday(english) is not None
+    assert parse_weekday(german[:3]) == parse_weekday(english)
