@@ -42,6 +42,21 @@ async def get_subscriber(
     return result.scalar_one_or_none()
 
 
+async def own_tip_delivery(
+    session: AsyncSession, subscriber_id: int, delivery_id: int
+) -> Delivery | None:
+    """The delivery, if it is a daily tip sent to this subscriber; None for anyone else's."""
+    delivery = await session.get(Delivery, delivery_id)
+    if (
+        delivery is None
+        or delivery.subscriber_id != subscriber_id
+        or delivery.kind != DeliveryKind.TIP
+        or not delivery.tip_id
+    ):
+        return None
+    return delivery
+
+
 async def chosen_language(session: AsyncSession, chat_id: int) -> str | None:
     """One indexed lookup per update, so every reply can be in the subscriber's language."""
     result = await session.execute(select(Subscriber.language).where(Subscriber.chat_id == chat_id))

@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import Clock
 from nudgebot.db import queries
-from nudgebot.db.models import CheckIn, Delivery, DeliveryKind, Note, NoteCheckIn, Subscriber
+from nudgebot.db.models import CheckIn, Delivery, Note, NoteCheckIn, Subscriber
 from nudgebot.db.snoozes import cancel_pending
 from nudgebot.domain.habit_match import HabitMatcher, HabitMention
 from nudgebot.domain.replies import Outcome, classify_reply
 from nudgebot.domain.schedule import local_today
 from nudgebot.domain.streaks import Streaks, compute_streaks
-from nudgebot.services.views import NotSubscribedError
+from nudgebot.services.views import subscribed
 
 
 class ButtonResult(StrEnum):
@@ -84,14 +84,9 @@ class CheckinService:
     ) -> Logged:
         now = self._clock.now()
         async with self._sessions.begin() as session:
-            subscriber = await _subscriber(session, chat_id)
-            delivery = await session.get(Delivery, delivery_id)
-            if (
-                delivery is None
-                or delivery.subscriber_id != subscriber.id
-                or delivery.kind != DeliveryKind.TIP
-                or not delivery.tip_id
-            ):
+            subscriber = await subscribed(session, chat_id)
+            delivery = await queries.own_tip_delivery(session, subscriber.id, delivery_id)
+            if delivery is None:
                 return Logged(
                     ButtonResult.NOT_YOURS, None, await _streaks(session, subscriber, now)
                 )
@@ -99,6 +94,7 @@ class CheckinService:
             if delivery.local_date < today - timedelta(days=1):
                 return Logged(ButtonResult.STALE, None, await _streaks(session, subscriber, now))
             habit = tip_id or delivery.tip_id
+            assert habit is not None  # own_tip_delivery only returns tips with a tip id
             result, _ = await _log(
                 session, subscriber, delivery.local_date, habit, delivery, outcome, source, now
             )
@@ -109,7 +105,7 @@ class CheckinService:
         """/log yesterday: yesterday's tip as done, allowed until the end of today."""
         now = self._clock.now()
         async with self._sessions() as session:
-            subscriber = await _subscriber(session, chat_id)
+            subscriber = await subscribed(session, chat_id)
             yesterday = local_today(now, ZoneInfo(subscriber.timezone)) - timedelta(days=1)
             delivery = await queries.tip_delivery_on(session, subscriber.id, yesterday)
             if delivery is None or delivery.status not in ("sent", "unknown"):
@@ -132,7 +128,7 @@ class CheckinService:
     ) -> Logged:
         now = self._clock.now()
         async with self._sessions.begin() as session:
-            subscriber = await _subscriber(session, chat_id)
+            subscriber = await subscribed(session, chat_id)
             if await session.scalar(
                 queries.note_by_message(chat_id, message_id).with_only_columns(Note.id)
             ):
@@ -220,7 +216,7 @@ class CheckinService:
     async def undo_note(self, chat_id: int, note_id: int) -> list[str]:
         """Remove exactly the check-ins this note created; returns their tips (empty: none)."""
         async with self._sessions.begin() as session:
-            subscriber = await _subscriber(session, chat_id)
+            subscriber = await subscribed(session, chat_id)
             note = await session.get(Note, note_id)
             if note is None or note.subscriber_id != subscriber.id:
                 return []
@@ -278,13 +274,6 @@ async def _log(
     existing.source = source
     existing.updated_at = now
     return ButtonResult.CHANGED, None
-
-
-async def _subscriber(session: AsyncSession, chat_id: int) -> Subscriber:
-    subscriber = await queries.get_subscriber(session, chat_id)
-    if subscriber is None:
-        raise NotSubscribedError(chat_id)
-    return subscriber
 
 
 async def _delivery_for_reply(

@@ -16,7 +16,7 @@ from nudgebot.clock import Clock
 from nudgebot.content import Content
 from nudgebot.db import queries
 from nudgebot.db.personal_data import Owner, collect_everything, delete_everything
-from nudgebot.services.views import NotSubscribedError
+from nudgebot.services.views import subscribed
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +51,7 @@ class DataRightsService:
 
     async def export(self, chat_id: int) -> Export:
         async with self._sessions() as session:
-            subscriber = await queries.get_subscriber(session, chat_id)
-            if subscriber is None:
-                raise NotSubscribedError(chat_id)
+            subscriber = await subscribed(session, chat_id)
             tables = await collect_everything(session, Owner.of(subscriber))
         subscriber_rows = tables.pop("subscribers", [])
         document = {

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import Clock
 from nudgebot.db import queries
-from nudgebot.db.models import FocusHabit, Subscriber
-from nudgebot.services.views import NotSubscribedError
+from nudgebot.db.models import FocusHabit
+from nudgebot.services.views import subscribed
 
 MAX_FOCUS = 2  # tip 12's advice: one or two sustainable changes at a time
 
@@ -22,7 +22,7 @@ class FocusService:
 
     async def get(self, chat_id: int) -> tuple[str, ...]:
         async with self._sessions() as session:
-            subscriber = await _subscriber(session, chat_id)
+            subscriber = await subscribed(session, chat_id)
             focus = await queries.focus_by_subscriber(session, [subscriber.id])
             return focus.get(subscriber.id, ())
 
@@ -32,7 +32,7 @@ class FocusService:
             raise ValueError(f"pick at most {MAX_FOCUS} different habits")
         now = self._clock.now()
         async with self._sessions.begin() as session:
-            subscriber = await _subscriber(session, chat_id)
+            subscriber = await subscribed(session, chat_id)
             await session.execute(
                 delete(FocusHabit).where(FocusHabit.subscriber_id == subscriber.id)
             )
@@ -41,10 +41,3 @@ class FocusService:
                 for tip_id in tip_ids
             )
         return tuple(tip_ids)
-
-
-async def _subscriber(session: AsyncSession, chat_id: int) -> Subscriber:
-    subscriber = await queries.get_subscriber(session, chat_id)
-    if subscriber is None:
-        raise NotSubscribedError(chat_id)
-    return subscriber

@@ -17,7 +17,7 @@ from nudgebot.db.models import CheckIn, Delivery, DeliveryKind, DeliveryStatus
 from nudgebot.domain.progress import WINDOW_DAYS, ProgressData, build_progress
 from nudgebot.domain.schedule import local_today
 from nudgebot.domain.streaks import compute_streaks, days_between
-from nudgebot.services.views import NotSubscribedError
+from nudgebot.services.views import subscribed
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +41,7 @@ class ProgressService:
     async def progress(self, chat_id: int) -> Progress:
         now = self._clock.now()
         async with self._sessions() as session:
-            subscriber = await queries.get_subscriber(session, chat_id)
-            if subscriber is None:
-                raise NotSubscribedError(chat_id)
+            subscriber = await subscribed(session, chat_id)
             zone = ZoneInfo(subscriber.timezone)
             today = local_today(now, zone)
             data = await load_progress(session, subscriber.id, today, self._habits)

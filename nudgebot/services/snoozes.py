@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import Clock
 from nudgebot.db import queries
-from nudgebot.db.models import Delivery, DeliveryKind, Snooze, SnoozeStatus, Subscriber
+from nudgebot.db.models import Delivery, Snooze, SnoozeStatus, Subscriber
 from nudgebot.domain.schedule import local_today
 from nudgebot.domain.snooze import SnoozeChoice, available_choices, remind_at
-from nudgebot.services.views import NotSubscribedError
+from nudgebot.services.views import subscribed
 
 
 class SnoozeRefusal(StrEnum):
@@ -96,18 +96,8 @@ class SnoozeService:
 async def _subscriber_and_tip(
     session: AsyncSession, chat_id: int, delivery_id: int
 ) -> tuple[Subscriber, Delivery | None]:
-    subscriber = await queries.get_subscriber(session, chat_id)
-    if subscriber is None:
-        raise NotSubscribedError(chat_id)
-    delivery = await session.get(Delivery, delivery_id)
-    if (
-        delivery is None
-        or delivery.subscriber_id != subscriber.id
-        or delivery.kind != DeliveryKind.TIP
-        or not delivery.tip_id
-    ):
-        return subscriber, None
-    return subscriber, delivery
+    subscriber = await subscribed(session, chat_id)
+    return subscriber, await queries.own_tip_delivery(session, subscriber.id, delivery_id)
 
 
 async def _refusal(

@@ -16,7 +16,7 @@ from nudgebot.db.models import Pause, Subscriber, SubscriberStatus
 from nudgebot.db.summaries import schedule_summary
 from nudgebot.domain.schedule import local_today, next_due
 from nudgebot.domain.timeparse import format_send_time
-from nudgebot.services.views import NotSubscribedError, SubscriberView, parse_hh_mm
+from nudgebot.services.views import SubscriberView, parse_hh_mm, subscribed
 
 MAX_PAUSE_DAYS = 365
 # The weekly summary comes on Sunday at 18:00 local time until the subscriber picks otherwise.
@@ -185,9 +185,7 @@ class SubscriptionService:
     ) -> SubscriberView:
         now = self._clock.now()
         async with self._sessions.begin() as session:
-            row = await queries.get_subscriber(session, chat_id, for_update=True)
-            if row is None:
-                raise NotSubscribedError(chat_id)
+            row = await subscribed(session, chat_id, for_update=True)
             await change(row, session)
             if reschedule and row.status == SubscriberStatus.ACTIVE:
                 _reschedule(row, now)

@@ -9,12 +9,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import Clock
-from nudgebot.db import queries
 from nudgebot.db.models import Subscriber
 from nudgebot.db.summaries import schedule_summary
 from nudgebot.domain.summary_request import SummaryRequest
 from nudgebot.domain.timeparse import format_send_time
-from nudgebot.services.views import NotSubscribedError
+from nudgebot.services.views import subscribed
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,19 +42,14 @@ class SummaryService:
 
     async def status(self, chat_id: int) -> SummaryView:
         async with self._sessions() as session:
-            row = await queries.get_subscriber(session, chat_id)
-            if row is None:
-                raise NotSubscribedError(chat_id)
-            return SummaryView.of(row)
+            return SummaryView.of(await subscribed(session, chat_id))
 
     async def apply(self, chat_id: int, request: SummaryRequest) -> SummaryView:
         """Change what the request names and reschedule; one summary a week stays guaranteed
         by the ledger, even when the new time falls later on a day that already had one."""
         now = self._clock.now()
         async with self._sessions.begin() as session:
-            row = await queries.get_subscriber(session, chat_id, for_update=True)
-            if row is None:
-                raise NotSubscribedError(chat_id)
+            row = await subscribed(session, chat_id, for_update=True)
             if request.enabled is not None:
                 row.summary_enabled = request.enabled
             if request.weekday is not None:

@@ -1,4 +1,7 @@
-"""Read-only snapshots of a subscriber that handlers render; no ORM objects leave a use case."""
+"""Read-only snapshots of a subscriber that handlers render; no ORM objects leave a use case.
+
+Also the one rule every use case shares: a chat that never sent /start is not a subscriber.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from nudgebot.db import queries
 from nudgebot.db.models import Subscriber
 
 
 class NotSubscribedError(Exception):
     """The chat has never sent /start."""
+
+
+async def subscribed(
+    session: AsyncSession, chat_id: int, *, for_update: bool = False
+) -> Subscriber:
+    """The chat's subscriber row; raises `NotSubscribedError` when there is none."""
+    subscriber = await queries.get_subscriber(session, chat_id, for_update=for_update)
+    if subscriber is None:
+        raise NotSubscribedError(chat_id)
+    return subscriber
 
 
 @dataclass(frozen=True, slots=True)
