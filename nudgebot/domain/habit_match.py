@@ -15,8 +15,11 @@ _CLAUSE_BREAK = re.compile(
     r"[.,;:!?\n]+|\b(?:but|and|then|also|plus|though|although|so"
     r"|aber|und|dann|auch|sondern|doch|trotzdem|dafür)\b"
 )
+# Words that say "not done" after the habit too: "yoga skipped", "Sport ausgelassen".
+_SKIP_WORDS = ("skip", "skipped", "missed", "forgot", "verpasst", "vergessen", "ausgelassen")
 _NEGATORS = frozenset(
     {
+        *_SKIP_WORDS,
         "no",
         "not",
         "never",
@@ -36,10 +39,6 @@ _NEGATORS = frozenset(
         "wasnt",
         "won't",
         "without",
-        "skip",
-        "skipped",
-        "missed",
-        "forgot",
         # German: "heute nicht gelaufen", "keinen Kimchi gegessen"
         "nicht",
         "kein",
@@ -51,9 +50,6 @@ _NEGATORS = frozenset(
         "nie",
         "niemals",
         "ohne",
-        "verpasst",
-        "vergessen",
-        "ausgelassen",
     }
 )
 
@@ -82,11 +78,7 @@ def stem(word: str) -> str:
 
 
 _NEGATOR_STEMS = frozenset(stem(word) for word in _NEGATORS)
-# Words that say "not done" after the habit too: "yoga skipped", "Sport ausgelassen".
-_SKIP_STEMS = frozenset(
-    stem(word)
-    for word in ("skip", "skipped", "missed", "forgot", "verpasst", "vergessen", "ausgelassen")
-)
+_SKIP_STEMS = frozenset(stem(word) for word in _SKIP_WORDS)
 
 
 def _stems(text: str) -> list[str]:
