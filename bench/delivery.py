@@ -26,14 +26,14 @@ from telegram.ext import ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
 from nudgebot.clock import SystemClock
-from nudgebot.content import load_content
+from nudgebot.content.model import load_content
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.migrate import upgrade_to_head
 from nudgebot.db.models import Delivery, Subscriber, SubscriberStatus
-from nudgebot.delivery import DeliveryEngine, EngineOptions, tip_keyboard
-from nudgebot.lean_transport import LeanHttpRequest
-from nudgebot.ratelimit import SendRateLimiter
-from nudgebot.transport import AiohttpRequest
+from nudgebot.delivery.engine import DeliveryEngine, EngineOptions, tip_keyboard
+from nudgebot.telegram.aiohttp_request import AiohttpRequest
+from nudgebot.telegram.lean_request import LeanHttpRequest
+from nudgebot.telegram.rate_limiter import SendRateLimiter
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-token-abcdef"
@@ -103,11 +103,11 @@ async def seed_subscribers(engine: AsyncEngine, count: int, due_at: datetime) ->
     return time.perf_counter() - started
 
 
-FAKE_MODULES = {"lean": "bench.lean_fake", "full": "tests.fakebotapi"}
+FAKE_MODULES = {"lean": "fakebotapi.lean", "full": "fakebotapi"}
 
 
 class FakeServer:
-    """The fake Bot API as a child process: `bench.lean_fake` or the full `tests.fakebotapi`."""
+    """The fake Bot API as a child process: `fakebotapi.lean` or the full `fakebotapi`."""
 
     def __init__(self, latency_ms: float, kind: str = "lean") -> None:
         self.kind = kind
@@ -300,7 +300,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--fake",
         choices=tuple(FAKE_MODULES),
         default="lean",
-        help="lean: bench/lean_fake.py, a minimal server (the default, so the instrument takes "
+        help="lean: fakebotapi/lean.py, a minimal server (the default, so the instrument takes "
         "little of the CPU the bot is measured on); full: the spec-validating fake of the tests",
     )
     return parser.parse_args(argv)

@@ -1,6 +1,6 @@
 """Pacing benchmark: a same-minute cohort against a fake that enforces Telegram's flood limits.
 
-The fake (tests/fakebotapi, in this process) answers 429 above R sends in any sliding second or
+The fake (fakebotapi, in this process) answers 429 above R sends in any sliding second or
 above 1 per chat per second; the real engine, built as `nudgebot run` builds it, sends with
 NUDGEBOT_SEND_RATE=R. Prints the 429 count, throughput against R, the time the cohort took
 against its physical limit C/R x 1.05 + 2 s, and lateness against each subscriber's minute.
@@ -21,10 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.delivery import command_line, fresh_database, seed_subscribers
-from nudgebot.app import build_application
+from fakebotapi import Call, FakeBotApi
+from fakebotapi.ceiling import RateCeiling
+from nudgebot.app.builder import build_application
 from nudgebot.config import Settings
-from tests.fakebotapi import Call, FakeBotApi
-from tests.fakebotapi.ceiling import RateCeiling
 
 
 class ShiftedClock:

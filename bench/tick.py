@@ -36,13 +36,13 @@ from bench.delivery import (
     seed_subscribers,
 )
 from nudgebot.clock import SystemClock
-from nudgebot.content import load_content
+from nudgebot.content.model import load_content
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.models import Delivery, DeliveryStatus
-from nudgebot.delivery import DeliveryEngine, EngineOptions
-from nudgebot.heap import freeze_startup_heap
-from nudgebot.lean_transport import LeanHttpRequest
-from nudgebot.ratelimit import SendRateLimiter
+from nudgebot.delivery.engine import DeliveryEngine, EngineOptions
+from nudgebot.telegram.lean_request import LeanHttpRequest
+from nudgebot.telegram.rate_limiter import SendRateLimiter
+from nudgebot.web.heap import freeze_startup_heap
 
 EMPTY_TICKS = 20
 PROBE_INTERVAL = 0.005

@@ -1,4 +1,4 @@
-"""Run the fake as its own process: `python -m tests.fakebotapi --port 0 --latency-ms 50`.
+"""Run the fake as its own process: `python -m fakebotapi --port 0 --latency-ms 50`.
 
 The first line on stdout is the base URL (token not included); stop it with SIGINT/SIGTERM.
 """
@@ -15,7 +15,7 @@ from .server import DEFAULT_TOKEN, FakeBotApi
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m tests.fakebotapi", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m fakebotapi", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--token", default=DEFAULT_TOKEN)

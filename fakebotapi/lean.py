@@ -1,13 +1,13 @@
 """A minimal Bot API server for benchmarks: sendMessage answered after a fixed delay, cheaply.
 
-The fake in tests/fakebotapi validates every call against the Bot API spec and renders HTML,
-which costs about 0.4 ms of CPU per message. Benchmarks share this 2-core machine with their
+The full fake (the fakebotapi package) validates every call against the Bot API spec and
+renders HTML, ~0.4 ms of CPU per message. Benchmarks share this 2-core machine with their
 fake, so that cost would be counted against the bot. This one parses HTTP/1.1 keep-alive
 requests and their JSON bodies, answers `getMe` and `sendMessage` with real Bot API objects
 after `--latency-ms`, and counts messages per chat so a benchmark can check it got each
 exactly once. Anything else gets a Bot API error, never a silent success.
 
-Run: `python -m bench.lean_fake --port 0 --latency-ms 50`; the first stdout line is the base
+Run: `python -m fakebotapi.lean --port 0 --latency-ms 50`; the first stdout line is the base
 URL (without token); `GET /_stats` returns the counts as JSON.
 """
 
@@ -198,7 +198,7 @@ async def serve(host: str, port: int, token: str, latency: float) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.lean_fake", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m fakebotapi.lean", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--token", default="123456:TEST-token-abcdef")

@@ -78,9 +78,9 @@ class FakeBotApi:
         self.base_url = ""
         self.port = 0
         self._faults: list[Fault] = []
-        # Seeded faults at scale (tests/fakebotapi/chaos.py); None: only the scripted ones.
+        # Seeded faults at scale (chaos.py); None: only the scripted ones.
         self.chaos: Chaos | None = None
-        # Telegram's flood limits (tests/fakebotapi/ceiling.py); None: no limits.
+        # Telegram's flood limits (ceiling.py); None: no limits.
         self.ceiling: RateCeiling | None = None
         # Called with every call as it is recorded (before it is answered): lets a test act at
         # the exact moment a request reaches Telegram.

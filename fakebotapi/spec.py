@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 SPEC_ENV = "NUDGEBOT_BOT_API_SPEC"
-_REPO_ROOT = Path(__file__).resolve().parents[2]
+_REPO_ROOT = Path(__file__).resolve().parents[1]
 # The vendored copy (MIT, PaulSonOfLars/telegram-bot-api-spec) first, so a fresh clone's tests
 # run anywhere; a newer ../shared copy can be chosen with the environment variable.
 _CANDIDATES = (

@@ -1,5 +1,5 @@
 """Lets `python -m nudgebot` behave like the `nudgebot` command."""
 
-from nudgebot.cli import main
+from nudgebot.cli.main import main
 
 raise SystemExit(main())

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from nudgebot.content import DEFAULT_CONTENT_DIR
+from nudgebot.content.model import DEFAULT_CONTENT_DIR
 
 _TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")

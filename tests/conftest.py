@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
-from nudgebot.content import Content, load_content
+from nudgebot.content.model import Content, load_content
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.migrate import head_revision, upgrade_to_head
 from nudgebot.db.models import Base

@@ -16,23 +16,23 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from nudgebot.broadcast_source import BroadcastSource
 from nudgebot.clock import Clock, SystemClock
 from nudgebot.config import Settings
-from nudgebot.content import Content, load_content
+from nudgebot.content.model import Content, load_content
+from nudgebot.content.zone_countries import load_zone_countries
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.migrate import upgrade_to_head
-from nudgebot.delivery import DeliveryEngine, EngineOptions, Source, TickReport
+from nudgebot.delivery.engine import DeliveryEngine, EngineOptions, Source, TickReport
+from nudgebot.delivery.sources.broadcasts import BroadcastSource
+from nudgebot.delivery.sources.reminders import ReminderSource
+from nudgebot.delivery.sources.summaries import SummarySource
 from nudgebot.domain.habit_match import HabitMatcher
 from nudgebot.handlers import register
 from nudgebot.handlers.context import BotContext, BotData, Runtime, Services
-from nudgebot.health import Health
-from nudgebot.lean_transport import LeanHttpRequest
 from nudgebot.logs import hide_private_data_in_logs
-from nudgebot.metrics import Metrics
-from nudgebot.observers import MeteredCheckinService, count_error, count_update
-from nudgebot.ratelimit import SendRateLimiter
-from nudgebot.reminders import ReminderSource
+from nudgebot.monitoring.health import Health
+from nudgebot.monitoring.metrics import Metrics
+from nudgebot.monitoring.observers import MeteredCheckinService, count_error, count_update
 from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.focus import FocusService
 from nudgebot.services.progress import ProgressService
@@ -43,9 +43,9 @@ from nudgebot.services.subscriptions import SubscriptionService
 from nudgebot.services.summary_settings import SummaryService
 from nudgebot.services.tips import TipService
 from nudgebot.services.updates import UpdateOnce
-from nudgebot.summary_source import SummarySource
-from nudgebot.transport import AiohttpRequest
-from nudgebot.zone_countries import load_zone_countries
+from nudgebot.telegram.aiohttp_request import AiohttpRequest
+from nudgebot.telegram.lean_request import LeanHttpRequest
+from nudgebot.telegram.rate_limiter import SendRateLimiter
 
 log = logging.getLogger(__name__)
 

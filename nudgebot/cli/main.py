@@ -12,10 +12,10 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from nudgebot.announcement import AnnouncementError, read_announcement
+from nudgebot.cli.announcement import AnnouncementError, read_announcement
 from nudgebot.config import Settings, SettingsError, load_settings, require_webhook
-from nudgebot.content import DEFAULT_CONTENT_DIR, ContentError, check_content, load_content
-from nudgebot.languages import DEFAULT_LANGUAGE
+from nudgebot.content.languages import DEFAULT_LANGUAGE
+from nudgebot.content.model import DEFAULT_CONTENT_DIR, ContentError, check_content, load_content
 from nudgebot.logs import LOG_FORMATS, configure_logging
 
 EXIT_OK = 0
@@ -122,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "content":
         return _content_check()
     if args.command == "preview":
-        from nudgebot.preview_cli import run_preview
+        from nudgebot.cli.preview import run_preview
 
         return run_preview(args, _content_dir())
     webhook = args.command == "run" and args.webhook
@@ -192,8 +192,8 @@ def _content_dir() -> Path:
 
 
 def _run(settings: Settings, *, webhook: bool) -> int:
-    from nudgebot.app import build_application
-    from nudgebot.serve import ListenError, Service
+    from nudgebot.app.builder import build_application
+    from nudgebot.web.serve import ListenError, Service
 
     application = build_application(settings, webhook=webhook)
     # post_init migrates and sets the menu; SIGTERM or SIGINT stops intake, lets in-flight
@@ -218,7 +218,7 @@ async def _db_upgrade(settings: Settings) -> None:
 
 
 async def _deliver_once(settings: Settings) -> int:
-    from nudgebot.app import build_application
+    from nudgebot.app.builder import build_application
 
     application = build_application(settings)
     runtime = application.bot_data.runtime
@@ -232,7 +232,7 @@ async def _deliver_once(settings: Settings) -> int:
 
 async def _stats(settings: Settings) -> int:
     from nudgebot.clock import SystemClock
-    from nudgebot.content import load_content
+    from nudgebot.content.model import load_content
     from nudgebot.db.engine import create_engine, create_session_factory
     from nudgebot.db.migrate import upgrade_to_head
     from nudgebot.services.stats import StatsService
@@ -273,10 +273,10 @@ def _broadcast_command(
 async def _broadcast(
     settings: Settings, announcement: str | None, resume: int | None, *, enqueue_only: bool
 ) -> int:
-    from nudgebot.app import build_application
-    from nudgebot.broadcaster import Broadcaster
+    from nudgebot.app.builder import build_application
     from nudgebot.db.engine import create_session_factory
     from nudgebot.db.migrate import upgrade_to_head
+    from nudgebot.delivery.broadcaster import Broadcaster
     from nudgebot.services.broadcasts import BroadcastService
 
     application = build_application(settings)

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from nudgebot.content import ContentError, load_content
+from nudgebot.content.model import ContentError, load_content
 from nudgebot.domain.timeparse import parse_send_time
 from nudgebot.domain.zones import resolve_timezone
-from nudgebot.preview import preview_days, render_preview
+from nudgebot.render.preview import preview_days, render_preview
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1

@@ -13,8 +13,7 @@ from types import MappingProxyType
 
 import yaml
 
-from nudgebot.domain.humanize import Wording
-from nudgebot.languages import (
+from nudgebot.content.languages import (
     CONTENT_FILES,
     DEFAULT_LANGUAGE,
     ENGLISH,
@@ -24,12 +23,13 @@ from nudgebot.languages import (
     is_language_code,
     parse_language,
 )
-from nudgebot.safety_content import EMPTY_SAFETY, SAFETY_FILE, SafetyContent, parse_safety
+from nudgebot.content.safety import EMPTY_SAFETY, SAFETY_FILE, SafetyContent, parse_safety
+from nudgebot.domain.humanize import Wording
 
 # The content root: one folder per language (content/en, content/de, ...). A folder that holds
 # tips.yaml, faq.yaml and messages.yaml directly is read as English alone. safety.yaml (crisis
 # resources by country) sits at the root, beside the language folders.
-DEFAULT_CONTENT_DIR: Path = Path(__file__).resolve().parent.parent / "content"
+DEFAULT_CONTENT_DIR: Path = Path(__file__).resolve().parents[2] / "content"
 TIPS_FILE = "tips.yaml"
 FAQ_FILE = "faq.yaml"
 MESSAGES_FILE = "messages.yaml"

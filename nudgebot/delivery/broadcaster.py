@@ -10,7 +10,7 @@ from collections.abc import Callable
 from sqlalchemy.exc import SQLAlchemyError
 
 from nudgebot.clock import Clock
-from nudgebot.delivery import DeliveryEngine
+from nudgebot.delivery.engine import DeliveryEngine
 from nudgebot.services.broadcasts import BroadcastService, Recorded, Tally
 
 PROGRESS_SECONDS = 5.0

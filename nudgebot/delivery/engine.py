@@ -28,17 +28,17 @@ from telegram.error import (
     TimedOut,
 )
 
-from nudgebot.buttons import CHECKIN_PREFIX, Pair, as_buttons, checkin_pairs, focus_pairs
 from nudgebot.clock import Clock
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.db import ledger, queries
 from nudgebot.db.engine import READ_ONLY
 from nudgebot.db.ledger import ClaimCounts, Job, Moment, Outcome
 from nudgebot.db.models import DeliveryKind, DeliveryStatus, SubscriberStatus
 from nudgebot.db.types import UTCDateTime
-from nudgebot.prepared_call import post_prepared
-from nudgebot.ratelimit import retry_after_seconds
-from nudgebot.transport import is_surely_not_sent
+from nudgebot.render.keyboards import CHECKIN_PREFIX, Pair, as_buttons, checkin_pairs, focus_pairs
+from nudgebot.telegram.aiohttp_request import is_surely_not_sent
+from nudgebot.telegram.prepared_call import post_prepared
+from nudgebot.telegram.rate_limiter import retry_after_seconds
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from nudgebot.handlers import (
     subscription,
     summary,
 )
-from nudgebot.handlers.keyboards import (
+from nudgebot.render.menus import (
     FAQ_PREFIX,
     FORGET_PREFIX,
     LANGUAGE_PREFIX,

@@ -6,8 +6,7 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from nudgebot.buttons import CHECKIN_PREFIX, FOCUS_LOG_PREFIX, UNDO_PREFIX
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.domain.faq_match import match_faq
 from nudgebot.domain.habit_match import HabitMention
 from nudgebot.domain.humanize import count_days
@@ -15,6 +14,7 @@ from nudgebot.domain.replies import Outcome
 from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
 from nudgebot.handlers.reading import answer_faq_number
 from nudgebot.handlers.subscription import apply_time_text, apply_timezone_text
+from nudgebot.render.keyboards import CHECKIN_PREFIX, FOCUS_LOG_PREFIX, UNDO_PREFIX
 from nudgebot.services.checkins import ButtonResult, Logged, TextResult
 from nudgebot.services.views import NotSubscribedError
 

@@ -10,9 +10,9 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
-from nudgebot.captions import progress_caption
 from nudgebot.handlers.context import BotContext, chat_id_of, reply
-from nudgebot.picture import PICTURE_FILENAME, labels_from, render_progress
+from nudgebot.render.captions import progress_caption
+from nudgebot.render.picture import PICTURE_FILENAME, labels_from, render_progress
 from nudgebot.services.views import NotSubscribedError
 
 log = logging.getLogger(__name__)

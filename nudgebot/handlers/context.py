@@ -12,10 +12,10 @@ from telegram.ext import CallbackContext, ExtBot
 
 from nudgebot.clock import Clock
 from nudgebot.config import Settings
-from nudgebot.content import Content
-from nudgebot.delivery import DeliveryEngine
-from nudgebot.health import Health
-from nudgebot.metrics import Metrics
+from nudgebot.content.model import Content
+from nudgebot.delivery.engine import DeliveryEngine
+from nudgebot.monitoring.health import Health
+from nudgebot.monitoring.metrics import Metrics
 from nudgebot.services.checkins import CheckinService
 from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.focus import FocusService

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
 from nudgebot.services.focus import MAX_FOCUS
 

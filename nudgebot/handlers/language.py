@@ -6,9 +6,9 @@ import logging
 
 from telegram import Update
 
+from nudgebot.content.languages import Language
 from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
-from nudgebot.handlers.keyboards import LANGUAGE_PREFIX, language_keyboard
-from nudgebot.languages import Language
+from nudgebot.render.menus import LANGUAGE_PREFIX, language_keyboard
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
-from nudgebot.handlers.keyboards import FAQ_PREFIX, faq_keyboard
+from nudgebot.render.menus import FAQ_PREFIX, faq_keyboard
 
 
 async def tip(update: Update, context: BotContext) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
-from nudgebot.buttons import SNOOZE_PREFIX
 from nudgebot.domain.snooze import SnoozeChoice
 from nudgebot.handlers.context import BotContext, chat_id_of, reply
+from nudgebot.render.keyboards import SNOOZE_PREFIX
 from nudgebot.services.snoozes import SnoozeRefusal
 
 _REFUSALS = {

@@ -10,7 +10,7 @@ from nudgebot.domain.humanize import count_days, describe_next
 from nudgebot.domain.timeparse import format_send_time, parse_send_time
 from nudgebot.domain.zones import common_timezones, resolve_timezone
 from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
-from nudgebot.handlers.keyboards import TIME_PREFIX, ZONE_PREFIX, time_keyboard, zone_keyboard
+from nudgebot.render.menus import TIME_PREFIX, ZONE_PREFIX, time_keyboard, zone_keyboard
 from nudgebot.services.views import NotSubscribedError, SubscriberView
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from nudgebot.delivery import TickReport
+from nudgebot.delivery.engine import TickReport
 
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
 

@@ -9,7 +9,7 @@ from nudgebot.clock import Clock
 from nudgebot.domain.habit_match import HabitMatcher
 from nudgebot.domain.replies import Outcome
 from nudgebot.handlers.context import BotContext
-from nudgebot.metrics import Metrics
+from nudgebot.monitoring.metrics import Metrics
 from nudgebot.services.checkins import ButtonResult, CheckinService, Logged, TextResult
 
 # Results that wrote a check-in or a note; duplicates, stale and repeated presses wrote nothing.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.domain.encouragement import Encouragement
 from nudgebot.domain.humanize import count_days
 from nudgebot.domain.progress import ProgressData

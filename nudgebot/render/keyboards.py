@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton
 
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.domain.replies import Outcome
 
 CHECKIN_PREFIX = "ci"  # ci:<delivery_id>:<outcome>

@@ -7,9 +7,9 @@ from datetime import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from nudgebot.content import Faq
+from nudgebot.content.languages import Language
+from nudgebot.content.model import Faq
 from nudgebot.domain.timeparse import format_send_time
-from nudgebot.languages import Language
 
 ZONE_PREFIX = "tz:"
 TIME_PREFIX = "tm:"

@@ -9,7 +9,7 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.domain.progress import WINDOW_DAYS, Mark, ProgressData
 
 PICTURE_FILENAME = "progress.png"

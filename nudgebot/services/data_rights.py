@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import Clock
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.db import queries
 from nudgebot.db.personal_data import Owner, collect_everything, delete_everything
 from nudgebot.services.views import subscribed

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import Clock
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.db import queries
 from nudgebot.db.models import CheckIn, Delivery, DeliveryKind, DeliveryStatus
 from nudgebot.domain.progress import WINDOW_DAYS, ProgressData, build_progress

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import Clock
-from nudgebot.content import Content, Tip
+from nudgebot.content.model import Content, Tip
 from nudgebot.db import queries
 from nudgebot.db.ledger import split_seen
 from nudgebot.domain.rotation import upcoming

@@ -20,7 +20,7 @@ from telegram._utils.types import ODVInput
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from nudgebot.transport import (
+from nudgebot.telegram.aiohttp_request import (
     AiohttpRequest,
     ConnectionLost,
     ConnectTimedOut,

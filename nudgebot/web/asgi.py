@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from nudgebot.app import NudgeApp
+from nudgebot.app.builder import NudgeApp
 from nudgebot.db import probes
-from nudgebot.metrics import CONTENT_TYPE_LATEST
-from nudgebot.webhook import TelegramEndpoint
+from nudgebot.monitoring.metrics import CONTENT_TYPE_LATEST
+from nudgebot.web.webhook import TelegramEndpoint
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 import uvicorn
 from telegram import Update
 
-from nudgebot.app import TICK_JOB, NudgeApp
-from nudgebot.heap import freeze_startup_heap
-from nudgebot.web import create_web_app
+from nudgebot.app.builder import TICK_JOB, NudgeApp
+from nudgebot.web.asgi import create_web_app
+from nudgebot.web.heap import freeze_startup_heap
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from fakebotapi import FakeBotApi
 from nudgebot.clock import ManualClock
 from tests.e2e.harness import Bot, running_bot
-from tests.fakebotapi import FakeBotApi
 
 
 @pytest.fixture

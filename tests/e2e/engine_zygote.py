@@ -14,8 +14,8 @@ import os
 import sys
 
 # Imported here, once, so the forked children do not pay for them.
-import nudgebot.app
-import nudgebot.cli
+import nudgebot.app.builder
+import nudgebot.cli.main
 import nudgebot.db.migrate
 
 

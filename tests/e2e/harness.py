@@ -10,13 +10,13 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from nudgebot.app import NudgeApp, build_application
+from fakebotapi import FakeBotApi, FakeUser
+from nudgebot.app.builder import NudgeApp, build_application
 from nudgebot.clock import ManualClock
 from nudgebot.config import Settings
 from nudgebot.db.engine import create_session_factory
 from nudgebot.db.models import Subscriber
-from nudgebot.delivery import DeliveryEngine, TickReport
-from tests.fakebotapi import FakeBotApi, FakeUser
+from nudgebot.delivery.engine import DeliveryEngine, TickReport
 
 TICK_SECONDS = 0.05  # the tick's real interval; the clock itself only moves when a test says
 

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from fakebotapi import FakeBotApi
 from nudgebot.db.engine import create_engine
 from nudgebot.db.migrate import upgrade_to_head
 from nudgebot.db.models import Delivery, Subscriber
-from tests.fakebotapi import FakeBotApi
 
 FIRST_CHAT = 1
 

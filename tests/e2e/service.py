@@ -11,12 +11,12 @@ from typing import Any
 
 import aiohttp
 
-from nudgebot.app import build_application
+from fakebotapi import FakeBotApi
+from nudgebot.app.builder import build_application
 from nudgebot.clock import ManualClock
 from nudgebot.config import Settings
-from nudgebot.serve import Service
+from nudgebot.web.serve import Service
 from tests.e2e.harness import TICK_SECONDS, Bot
-from tests.fakebotapi import FakeBotApi
 
 SECRET = "test-secret_0123456789"
 

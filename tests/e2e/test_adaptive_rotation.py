@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from nudgebot.content import Content
+from fakebotapi import BotMessage, FakeUser
+from nudgebot.content.model import Content
 from tests.e2e.harness import Bot
 from tests.e2e.test_subscriber_journey import BERLIN_0730, receive_tip, subscribe
-from tests.fakebotapi import BotMessage, FakeUser
 
 DAY = timedelta(days=1)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from fakebotapi import FakeBotApi
 from nudgebot.clock import SystemClock
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.migrate import upgrade_to_head
@@ -19,7 +20,6 @@ from nudgebot.services.broadcasts import BroadcastService
 from nudgebot.services.subscriptions import SubscriptionService
 from tests.e2e.harness import Bot
 from tests.e2e.test_subscriber_journey import subscribe
-from tests.fakebotapi import FakeBotApi
 
 NEWS = "<b>Good news:</b> /progress now shows your best week."
 NEWS_SEEN = "Good news: /progress now shows your best week."

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nudgebot.content import DEFAULT_CONTENT_DIR
+from nudgebot.content.model import DEFAULT_CONTENT_DIR
 
 
 def run(
@@ -100,11 +100,11 @@ def test_python_dash_m_and_the_console_script_are_the_same_program() -> None:
 async def test_deliver_once_sends_what_is_due_and_prints_it(tmp_path: Path) -> None:
     from datetime import time
 
+    from fakebotapi import FakeBotApi
     from nudgebot.clock import ManualClock
     from nudgebot.db.engine import create_engine, create_session_factory
     from nudgebot.db.migrate import upgrade_to_head
     from nudgebot.services.subscriptions import SubscriptionService
-    from tests.fakebotapi import FakeBotApi
 
     url = f"sqlite+aiosqlite:///{tmp_path}/bot.db"
     engine = create_engine(url)
@@ -211,7 +211,7 @@ async def test_stats_prints_the_same_text_as_the_stats_command(tmp_path: Path) -
     from datetime import time
 
     from nudgebot.clock import SystemClock
-    from nudgebot.content import load_content
+    from nudgebot.content.model import load_content
     from nudgebot.db.engine import create_engine, create_session_factory
     from nudgebot.db.migrate import upgrade_to_head
     from nudgebot.services.stats import StatsService

@@ -7,11 +7,11 @@ import csv
 import io
 import json
 
-from tests.db.test_data_rights import rows_naming
+from fakebotapi import FakeUser
+from fakebotapi.records import UploadedFile
 from tests.e2e.harness import Bot
 from tests.e2e.test_subscriber_journey import BERLIN_0730, subscribe
-from tests.fakebotapi import FakeUser
-from tests.fakebotapi.records import UploadedFile
+from tests.integration.test_data_rights import rows_naming
 
 
 async def two_with_notes(bot: Bot) -> tuple[FakeUser, FakeUser]:

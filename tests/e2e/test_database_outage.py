@@ -12,11 +12,11 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from fakebotapi import Call, FakeBotApi
 from nudgebot.clock import ManualClock
 from nudgebot.db.models import Delivery, Subscriber
 from tests.e2e.harness import Bot, running_bot
 from tests.e2e.scale import ledger_by_chat, seed_due_subscribers, tips_received
-from tests.fakebotapi import Call, FakeBotApi
 
 SUBSCRIBERS = 300  # more than one batch of 200
 DUE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
+from fakebotapi import FakeBotApi
 from nudgebot.clock import ManualClock
 from tests.e2e.harness import running_bot
 from tests.e2e.scale import ledger_by_chat, seed_due_subscribers, tips_received
-from tests.fakebotapi import FakeBotApi
 
 SUBSCRIBERS = 50
 NINE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from fakebotapi import FakeBotApi, FakeUser
 from nudgebot.clock import ManualClock
 from nudgebot.db.models import Delivery
 from tests.e2e.harness import Bot, running_bot
 from tests.e2e.test_subscriber_journey import subscribe
-from tests.fakebotapi import FakeBotApi, FakeUser
 
 DUE = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)  # 07:30 in Berlin
 # These tests read the report of the one tick they run, so the periodic tick must not claim the

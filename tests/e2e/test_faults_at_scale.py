@@ -8,12 +8,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from fakebotapi import FakeBotApi
+from fakebotapi.chaos import Chaos
 from nudgebot.clock import ManualClock
 from nudgebot.db.models import Delivery, DeliveryStatus, Subscriber, SubscriberStatus
 from tests.e2e.harness import Bot, running_bot
 from tests.e2e.scale import ledger_by_chat, seed_due_subscribers, tips_received, unknown_reasons
-from tests.fakebotapi import FakeBotApi
-from tests.fakebotapi.chaos import Chaos
 
 SUBSCRIBERS = 2000
 BLOCKED_SHARE = 0.01

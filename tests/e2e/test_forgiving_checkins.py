@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from fakebotapi import BotMessage, FakeBotApi, FakeUser
 from nudgebot.clock import ManualClock
 from nudgebot.db.models import CheckIn, Snooze
 from tests.e2e.harness import Bot, running_bot
 from tests.e2e.test_subscriber_journey import BERLIN_0730, count, receive_tip, subscribe
-from tests.fakebotapi import BotMessage, FakeBotApi, FakeUser
 
 NUDGE = "gentle nudge"
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from fakebotapi import FakeBotApi
 from nudgebot.clock import ManualClock
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.migrate import upgrade_to_head
 from nudgebot.db.models import Delivery
 from nudgebot.services.subscriptions import SubscriptionService
 from tests.e2e.service import free_port
-from tests.fakebotapi import FakeBotApi
 
 SUBSCRIBERS = 210
 FIRST_CHAT = 1001

@@ -13,8 +13,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from fakebotapi import FakeBotApi
 from tests.e2e.scale import engine_env, ledger_by_chat, seed_due_subscribers, tips_received
-from tests.fakebotapi import FakeBotApi
 
 SUBSCRIBERS = 5000
 KILLS = 20

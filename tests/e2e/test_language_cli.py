@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from nudgebot.content import DEFAULT_CONTENT_DIR
-from tests.test_cli import run
+from nudgebot.content.model import DEFAULT_CONTENT_DIR
+from tests.e2e.test_cli import run
 
 
 def test_content_check_lists_each_language_and_what_it_covers() -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from nudgebot.content import load_content
+from nudgebot.content.model import load_content
 from tests.e2e.harness import Bot
 from tests.e2e.test_subscriber_journey import BERLIN_0730, answers, receive_tip, subscribe
 

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
+from fakebotapi import FakeBotApi
 from nudgebot.clock import ManualClock
 from nudgebot.db.models import Note
 from nudgebot.logs import configure_logging
 from tests.e2e.service import running_service
 from tests.e2e.test_subscriber_journey import receive_tip, subscribe
-from tests.fakebotapi import FakeBotApi
 
 CHECK_IN = "slept badly, ate kimchi, felt calmer 4242"
 

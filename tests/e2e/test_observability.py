@@ -8,11 +8,11 @@ from datetime import timedelta
 import aiohttp
 import pytest
 
-from nudgebot.app import TICK_JOB
+from fakebotapi import FakeBotApi
+from nudgebot.app.builder import TICK_JOB
 from nudgebot.clock import ManualClock
 from tests.e2e.service import SECRET, Served, running_service
 from tests.e2e.test_subscriber_journey import BERLIN_0730, receive_tip, subscribe
-from tests.fakebotapi import FakeBotApi
 
 
 @pytest.fixture

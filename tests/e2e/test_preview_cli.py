@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.test_cli import run
+from tests.e2e.test_cli import run
 
 ROW = re.compile(
     r"^\s*(\d+)\s+\w{3} (\S+ \d\d:\d\d) (UTC[+-]\d\d:\d\d)\s+\w{3} (\S+ \d\d:\d\d)\s+(\S+):"

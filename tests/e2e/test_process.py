@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
+from fakebotapi import FakeBotApi
 from nudgebot.db.engine import create_engine
-from tests.fakebotapi import FakeBotApi
 
 
 async def test_run_migrates_sets_the_menu_answers_and_stops_cleanly_on_sigterm(

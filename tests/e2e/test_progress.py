@@ -6,10 +6,10 @@ import io
 
 from PIL import Image
 
-from nudgebot.picture import WIDTH
+from fakebotapi import BotMessage
+from nudgebot.render.picture import WIDTH
 from tests.e2e.harness import Bot
 from tests.e2e.test_subscriber_journey import count_ack, receive_tip, subscribe
-from tests.fakebotapi import BotMessage
 
 
 def picture(message: BotMessage) -> Image.Image:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from fakebotapi import FakeBotApi
 from nudgebot.db.models import Delivery
 from tests.conftest import reset_postgres
 from tests.e2e.scale import (
@@ -14,7 +15,6 @@ from tests.e2e.scale import (
     start_deliver_once,
     tips_received,
 )
-from tests.fakebotapi import FakeBotApi
 
 SUBSCRIBERS = 5000
 REPLICAS = 3

@@ -12,7 +12,7 @@ from nudgebot.db.ledger import ClaimCounts, Job, Moment
 from nudgebot.db.models import Delivery, DeliveryStatus, Subscriber
 from nudgebot.db.queries import insert_or_ignore
 from nudgebot.db.types import UTCDateTime
-from nudgebot.delivery import DeliveryEngine
+from nudgebot.delivery.engine import DeliveryEngine
 from tests.e2e.harness import Bot
 from tests.e2e.test_subscriber_journey import subscribe
 

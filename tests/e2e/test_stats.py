@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from fakebotapi import FakeBotApi
 from nudgebot.clock import ManualClock
 from tests.e2e.harness import Bot, running_bot
 from tests.e2e.test_subscriber_journey import receive_tip, subscribe
-from tests.fakebotapi import FakeBotApi
 
 OPERATOR = 4242
 

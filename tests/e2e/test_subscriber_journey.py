@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from fakebotapi import BotMessage, FakeUser
 from nudgebot.db.models import CheckIn, Delivery, Note
 from tests.e2e.harness import Bot
-from tests.fakebotapi import BotMessage, FakeUser
 
 # The clock fixture starts at Monday 2 March 2026, 06:00 UTC (07:00 in Berlin).
 BERLIN_0730 = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)

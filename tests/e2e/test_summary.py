@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 from PIL import Image
 from sqlalchemy import update
 
+from fakebotapi import BotMessage, FakeBotApi, FakeUser
 from nudgebot.clock import ManualClock
 from nudgebot.db.models import Subscriber
-from nudgebot.picture import WIDTH
+from nudgebot.render.picture import WIDTH
 from tests.e2e.harness import Bot, running_bot
 from tests.e2e.test_subscriber_journey import count_ack, receive_tip, subscribe
-from tests.fakebotapi import BotMessage, FakeBotApi, FakeUser
 
 # Berlin moves its clocks forward early on Sunday 29 March 2026: 18:00 there is 16:00 UTC
 # that evening (it would be 17:00 UTC the week before).

@@ -10,11 +10,11 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from fakebotapi import FakeBotApi, FakeUser
 from nudgebot.clock import ManualClock
 from nudgebot.db.models import ProcessedUpdate, Subscriber
-from nudgebot.webhook import MAX_BODY_BYTES
+from nudgebot.web.webhook import MAX_BODY_BYTES
 from tests.e2e.service import SECRET, Served, running_service
-from tests.fakebotapi import FakeBotApi, FakeUser
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import aiohttp
 
+from fakebotapi import FakeBotApi
 from tests.e2e.service import SECRET, free_port
-from tests.fakebotapi import FakeBotApi
 
 
 async def test_run_webhook_answers_serves_health_and_metrics_and_stops_on_sigterm(

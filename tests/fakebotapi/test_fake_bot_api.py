@@ -24,7 +24,7 @@ from telegram.error import (
 )
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from tests.fakebotapi import FakeBotApi, FakeUser
+from fakebotapi import FakeBotApi, FakeUser
 
 ADA = 42
 

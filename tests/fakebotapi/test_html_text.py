@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakebotapi.html_text import HtmlParseError, parse_html
+from fakebotapi.html_text import HtmlParseError, parse_html
 
 
 @pytest.mark.parametrize(

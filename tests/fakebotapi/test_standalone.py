@@ -1,4 +1,4 @@
-"""`python -m tests.fakebotapi` serves the fake from its own process."""
+"""`python -m fakebotapi` serves the fake from its own process."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from telegram import Bot
 
-from tests.fakebotapi import DEFAULT_TOKEN
+from fakebotapi import DEFAULT_TOKEN
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,7 +18,7 @@ async def test_separate_process_prints_its_base_url_and_answers() -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "tests.fakebotapi",
+        "fakebotapi",
         "--port",
         "0",
         "--latency-ms",

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests.fakebotapi.errors import ApiError
-from tests.fakebotapi.spec import load_spec
-from tests.fakebotapi.validation import validate_params
+from fakebotapi.errors import ApiError
+from fakebotapi.spec import load_spec
+from fakebotapi.validation import validate_params
 
 SPEC = load_spec()
 SEND_MESSAGE = SPEC.methods["sendmessage"]

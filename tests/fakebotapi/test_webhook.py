@@ -12,7 +12,7 @@ from aiohttp import web
 from telegram import Bot
 from telegram.error import BadRequest
 
-from tests.fakebotapi import FakeBotApi
+from fakebotapi import FakeBotApi
 
 SECRET = "s3cret_token-ok"
 

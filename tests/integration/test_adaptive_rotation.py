@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.db.models import CheckIn, Subscriber
-from tests.db.test_ledger import NINE, claim, count_statements, subscribe
+from tests.integration.test_ledger import NINE, claim, count_statements, subscribe
 
 
 async def log(

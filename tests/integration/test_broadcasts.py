@@ -16,7 +16,7 @@ from nudgebot.db.ledger import ClaimCounts, Job
 from nudgebot.db.models import Delivery, DeliveryKind, DeliveryStatus, Subscriber
 from nudgebot.services.broadcasts import BroadcastService
 from nudgebot.services.subscriptions import SubscriptionService
-from tests.db.test_ledger import subscribe
+from tests.integration.test_ledger import subscribe
 
 
 async def claim_all(

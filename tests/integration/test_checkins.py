@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.db import ledger
 from nudgebot.db.ledger import ClaimCounts, Job, Outcome
 from nudgebot.db.models import CheckIn, DeliveryStatus, Note

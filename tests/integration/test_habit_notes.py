@@ -10,17 +10,17 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.db import queries
 from nudgebot.db.ledger import Job
 from nudgebot.db.models import CheckIn, Pause
-from nudgebot.delivery import attach_focus
+from nudgebot.delivery.engine import attach_focus
 from nudgebot.domain.habit_match import HabitMatcher
 from nudgebot.domain.replies import Outcome as Answer
 from nudgebot.services.checkins import ButtonResult, CheckinService, TextResult
 from nudgebot.services.focus import FocusService
 from nudgebot.services.subscriptions import SubscriptionService
-from tests.db.test_checkins import CHAT, NINE, deliver_today
+from tests.integration.test_checkins import CHAT, NINE, deliver_today
 
 
 @pytest.fixture

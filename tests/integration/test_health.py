@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from nudgebot.db.engine import create_engine
-from nudgebot.health import SLACK_SECONDS, Health
+from nudgebot.monitoring.health import SLACK_SECONDS, Health
 
 TICK = 10.0
 

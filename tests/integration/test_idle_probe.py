@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from nudgebot.clock import ManualClock
-from nudgebot.content import Content
-from nudgebot.delivery import DeliveryEngine
+from nudgebot.content.model import Content
+from nudgebot.delivery.engine import DeliveryEngine
 from nudgebot.services.subscriptions import SubscriptionService
 
 NINE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

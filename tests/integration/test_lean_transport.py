@@ -15,8 +15,13 @@ import pytest
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
-from nudgebot.lean_transport import LeanHttpRequest, _Target
-from nudgebot.transport import ConnectionLost, ConnectTimedOut, SendNotStarted, is_surely_not_sent
+from nudgebot.telegram.aiohttp_request import (
+    ConnectionLost,
+    ConnectTimedOut,
+    SendNotStarted,
+    is_surely_not_sent,
+)
+from nudgebot.telegram.lean_request import LeanHttpRequest, _Target
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 MESSAGE = {"message_id": 7, "date": 0, "chat": {"id": 1, "type": "private"}, "text": "hi"}

@@ -12,7 +12,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.db import ledger
 from nudgebot.db.ledger import ClaimCounts, Job, Outcome
 from nudgebot.db.models import Delivery, DeliveryStatus, Subscriber

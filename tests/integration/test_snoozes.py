@@ -10,15 +10,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.db.ledger import ClaimCounts, Job
 from nudgebot.db.models import CheckIn, Delivery, Snooze
+from nudgebot.delivery.sources.reminders import ReminderSource
 from nudgebot.domain.replies import Outcome as Answer
 from nudgebot.domain.snooze import SnoozeChoice
-from nudgebot.reminders import ReminderSource
 from nudgebot.services.checkins import CheckinService
 from nudgebot.services.snoozes import SnoozeRefusal, SnoozeService
-from tests.db.test_checkins import CHAT, checkins, deliver_today
+from tests.integration.test_checkins import CHAT, checkins, deliver_today
 
 __all__ = ["checkins"]  # the fixture, shared with the check-in tests
 

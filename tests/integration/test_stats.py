@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.db.models import CheckIn, Delivery, Subscriber
 from nudgebot.services.stats import StatsService
 

@@ -16,7 +16,7 @@ from nudgebot.db.summaries import claim_summaries
 from nudgebot.domain.summary_request import SummaryRequest
 from nudgebot.services.subscriptions import SubscriptionService
 from nudgebot.services.summary_settings import SummaryService
-from tests.db.test_ledger import count_statements, subscribe
+from tests.integration.test_ledger import count_statements, subscribe
 
 CATCH_UP = timedelta(hours=3)
 # The clock fixture starts on Monday 2 March 2026; subscribers here live in UTC.

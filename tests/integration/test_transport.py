@@ -16,8 +16,7 @@ from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.request import BaseRequest
 
-from nudgebot.lean_transport import LeanHttpRequest
-from nudgebot.transport import (
+from nudgebot.telegram.aiohttp_request import (
     AiohttpRequest,
     ConnectionLost,
     ConnectTimedOut,
@@ -25,6 +24,7 @@ from nudgebot.transport import (
     SendNotStarted,
     is_surely_not_sent,
 )
+from nudgebot.telegram.lean_request import LeanHttpRequest
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 ME = {"id": 123456789, "is_bot": True, "first_name": "Nudge", "username": "nudgebot"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nudgebot.announcement import AnnouncementError, read_announcement
+from nudgebot.cli.announcement import AnnouncementError, read_announcement
 
 
 def write(tmp_path: Path, text: str) -> Path:

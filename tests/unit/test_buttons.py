@@ -1,10 +1,10 @@
 """Every check-in, snooze, focus and undo button fits Telegram's 64-byte callback data."""
 
-from nudgebot.buttons import UNDO_PREFIX, checkin_rows, focus_rows
-from nudgebot.content import Content
-from nudgebot.delivery import tip_keyboard
+from nudgebot.content.model import Content
+from nudgebot.delivery.engine import tip_keyboard
 from nudgebot.domain.snooze import SnoozeChoice
 from nudgebot.handlers.focus import focus_keyboard
+from nudgebot.render.keyboards import UNDO_PREFIX, checkin_rows, focus_rows
 
 BIG_ID = 2**63 - 1  # the largest id either database hands out
 

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from nudgebot.captions import MAX_CAPTION, progress_caption, summary_caption
-from nudgebot.content import Content, telegram_html_problems, telegram_length
+from nudgebot.content.model import Content, telegram_html_problems, telegram_length
 from nudgebot.domain.encouragement import Encouragement
 from nudgebot.domain.progress import ProgressData, build_progress
+from nudgebot.render.captions import MAX_CAPTION, progress_caption, summary_caption
 
 TODAY = date(2026, 3, 29)
 

@@ -1,4 +1,4 @@
-"""Specification of the content files and their loader (nudgebot.content)."""
+"""Specification of the content files and their loader (nudgebot.content.model)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nudgebot.content import (
+from nudgebot.content.languages import DEFAULT_LANGUAGE
+from nudgebot.content.model import (
     DEFAULT_CONTENT_DIR,
     MESSAGE_PLACEHOLDERS,
     REQUIRED_COMMANDS,
@@ -23,7 +24,6 @@ from nudgebot.content import (
     load_content,
     visible_text,
 )
-from nudgebot.languages import DEFAULT_LANGUAGE
 
 TIP_IDS = (
     "fiber",

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.domain.encouragement import WeekFacts, choose_line, week_facts
 from nudgebot.domain.progress import WINDOW_DAYS, build_progress
 

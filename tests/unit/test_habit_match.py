@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nudgebot.content import Content, load_content
+from nudgebot.content.model import Content, load_content
 from nudgebot.domain.habit_match import HabitMatcher, HabitMention, stem
 from nudgebot.domain.replies import Outcome
 

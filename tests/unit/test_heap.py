@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from nudgebot.heap import freeze_startup_heap
+from nudgebot.web.heap import freeze_startup_heap
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from nudgebot.content import (
+from nudgebot.content.languages import base_code
+from nudgebot.content.model import (
     DEFAULT_CONTENT_DIR,
     REQUIRED_MESSAGES,
     Content,
@@ -21,7 +22,6 @@ from nudgebot.content import (
     load_content,
 )
 from nudgebot.domain.humanize import Wording, count_days, describe_next
-from nudgebot.languages import base_code
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -7,9 +7,17 @@ from datetime import date, timedelta
 
 from PIL import Image, ImageDraw
 
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.domain.progress import Mark, ProgressData, build_progress
-from nudgebot.picture import DONE, PARTLY, WIDTH, Labels, draw_mark, labels_from, render_progress
+from nudgebot.render.picture import (
+    DONE,
+    PARTLY,
+    WIDTH,
+    Labels,
+    draw_mark,
+    labels_from,
+    render_progress,
+)
 
 TODAY = date(2026, 3, 29)
 

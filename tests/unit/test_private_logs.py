@@ -41,10 +41,10 @@ def test_a_single_word_that_could_be_a_secret_is_hidden() -> None:
 
 
 def test_a_token_in_any_message_is_redacted() -> None:
-    assert message_of("nudgebot.app", f"url https://x/bot{TOKEN}/getMe") == (
+    assert message_of("nudgebot.app.builder", f"url https://x/bot{TOKEN}/getMe") == (
         f"url https://x/bot{REDACTED}/getMe"
     )
 
 
 def test_the_bots_own_records_keep_their_arguments() -> None:
-    assert message_of("nudgebot.delivery", "tick: %s", "claimed 3") == "tick: claimed 3"
+    assert message_of("nudgebot.delivery.engine", "tick: %s", "claimed 3") == "tick: claimed 3"

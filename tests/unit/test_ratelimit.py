@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from nudgebot.ratelimit import SendRateLimiter
+from nudgebot.telegram.rate_limiter import SendRateLimiter
 
 EPS = 1e-6
 

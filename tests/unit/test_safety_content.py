@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nudgebot.content import DEFAULT_CONTENT_DIR, check_content, load_content
+from nudgebot.content.model import DEFAULT_CONTENT_DIR, check_content, load_content
+from nudgebot.content.zone_countries import load_zone_countries, parse_zone_table
 from nudgebot.domain.crisis import signals_crisis
-from nudgebot.zone_countries import load_zone_countries, parse_zone_table
 
 
 @pytest.fixture

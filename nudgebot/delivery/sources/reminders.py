@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
-from nudgebot.buttons import checkin_rows, focus_rows
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.db import queries
 from nudgebot.db.ledger import ClaimCounts, Job, Moment
 from nudgebot.db.models import (
@@ -28,6 +27,7 @@ from nudgebot.db.models import (
 )
 from nudgebot.db.queries import insert_or_ignore
 from nudgebot.domain.schedule import local_today
+from nudgebot.render.keyboards import checkin_rows, focus_rows
 
 
 @dataclass(frozen=True, slots=True)

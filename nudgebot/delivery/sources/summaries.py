@@ -10,13 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 
-from nudgebot.captions import summary_caption
-from nudgebot.content import Content
+from nudgebot.content.model import Content
 from nudgebot.db.ledger import ClaimCounts, Job, Moment
 from nudgebot.db.models import DeliveryKind, Subscriber
 from nudgebot.db.summaries import claim_summaries
 from nudgebot.domain.encouragement import choose_line, week_facts
-from nudgebot.picture import PICTURE_FILENAME, labels_from, render_progress
+from nudgebot.render.captions import summary_caption
+from nudgebot.render.picture import PICTURE_FILENAME, labels_from, render_progress
 from nudgebot.services.progress import habits_of, load_progress
 
 

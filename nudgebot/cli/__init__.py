@@ -1,0 +1,1 @@
+"""Operator commands: argument parsing, and one module per command."""

@@ -1,0 +1,1 @@
+"""Everything the bot says, loaded and validated from content/: model, loader, languages."""

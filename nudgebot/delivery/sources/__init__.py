@@ -1,0 +1,1 @@
+"""Sources of scheduled messages: the daily tip, reminders, weekly summaries, broadcasts."""

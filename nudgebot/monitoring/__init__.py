@@ -1,0 +1,1 @@
+"""What a running bot tells its operator: Prometheus metrics and health."""

@@ -1,0 +1,1 @@
+"""Turning content and data into what Telegram shows: keyboards, pictures, captions, previews."""

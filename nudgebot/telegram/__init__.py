@@ -1,0 +1,1 @@
+"""Talking to the Bot API: request classes, prepared calls and the rate limiter."""

@@ -1,0 +1,1 @@
+"""The HTTP face of a running bot: the server, /healthz, /metrics and the webhook."""
