@@ -20,17 +20,21 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
 from nudgebot.clock import SystemClock
-from nudgebot.content.model import load_content
+from nudgebot.content.loader import load_content
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.migrate import upgrade_to_head
-from nudgebot.db.models import Delivery, Subscriber, SubscriberStatus
-from nudgebot.delivery.engine import DeliveryEngine, EngineOptions, tip_keyboard
+from nudgebot.db.models import Delivery, Subscriber
+from nudgebot.delivery.engine import DeliveryEngine
+from nudgebot.delivery.options import EngineOptions
+from nudgebot.delivery.sources.tips import TipSource
+from nudgebot.domain.statuses import SubscriberStatus
+from nudgebot.render.keyboards import as_buttons, tip_buttons
 from nudgebot.telegram.aiohttp_request import AiohttpRequest
 from nudgebot.telegram.lean_request import LeanHttpRequest
 from nudgebot.telegram.rate_limiter import SendRateLimiter
@@ -90,7 +94,7 @@ async def seed_subscribers(engine: AsyncEngine, count: int, due_at: datetime) ->
                     "language_code": "en",
                     "status": SubscriberStatus.ACTIVE.value,
                     "timezone": "UTC",
-                    "send_time": due_at.strftime("%H:%M"),
+                    "send_time": due_at.time().replace(second=0, microsecond=0),
                     "next_due_at": due_at,
                     "next_local_date": local_date,
                     "cycle_seen": "",
@@ -161,7 +165,11 @@ async def run_engine(
     options = EngineOptions(concurrency=args.concurrency, batch_size=args.batch_size)
     async with bot:
         delivery = DeliveryEngine(
-            create_session_factory(engine), bot, load_content(), SystemClock(), options
+            create_session_factory(engine),
+            bot,
+            SystemClock(),
+            options,
+            [TipSource(load_content(), options)],
         )
         ticks = 0
         cpu = time.process_time()
@@ -183,7 +191,7 @@ async def run_raw(
     content = load_content()
     tip = content.tip(content.tip_ids[0])
     body = content.render_tip(tip)
-    keyboard = tip_keyboard(content, 1)
+    keyboard = InlineKeyboardMarkup(as_buttons(tip_buttons(content, 1)))
     async with Bot(TOKEN, base_url=base_url, request=request) as bot:
         counter = iter(range(messages))
 

@@ -36,10 +36,13 @@ from bench.delivery import (
     seed_subscribers,
 )
 from nudgebot.clock import SystemClock
-from nudgebot.content.model import load_content
+from nudgebot.content.loader import load_content
 from nudgebot.db.engine import create_engine, create_session_factory
-from nudgebot.db.models import Delivery, DeliveryStatus
-from nudgebot.delivery.engine import DeliveryEngine, EngineOptions
+from nudgebot.db.models import Delivery
+from nudgebot.delivery.engine import DeliveryEngine
+from nudgebot.delivery.options import EngineOptions
+from nudgebot.delivery.sources.tips import TipSource
+from nudgebot.domain.statuses import DeliveryStatus
 from nudgebot.telegram.lean_request import LeanHttpRequest
 from nudgebot.telegram.rate_limiter import SendRateLimiter
 from nudgebot.web.heap import freeze_startup_heap
@@ -95,7 +98,11 @@ async def due_at_once(args: argparse.Namespace, url: str) -> None:
     try:
         async with bot:
             delivery = DeliveryEngine(
-                create_session_factory(engine), bot, load_content(), SystemClock(), options
+                create_session_factory(engine),
+                bot,
+                SystemClock(),
+                options,
+                [TipSource(load_content(), options)],
             )
             freeze_startup_heap()  # as `nudgebot run` does once it has started
             rss_start = current_rss_mb()
@@ -164,8 +171,13 @@ async def main_async(args: argparse.Namespace) -> None:
         started = time.perf_counter()
         # Never initialized: an empty tick sends nothing, so no network is touched.
         bot = Bot(TOKEN, base_url="http://127.0.0.1:9/bot")
+        options = EngineOptions()
         delivery = DeliveryEngine(
-            create_session_factory(engine), bot, load_content(), SystemClock()
+            create_session_factory(engine),
+            bot,
+            SystemClock(),
+            options,
+            [TipSource(load_content(), options)],
         )
         built = time.perf_counter() - started
         report = await delivery.tick()

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from nudgebot.content.model import DEFAULT_CONTENT_DIR
+from nudgebot.content.paths import DEFAULT_CONTENT_DIR
 
 _TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -156,10 +156,6 @@ class Settings(BaseSettings):
     @property
     def secret_token(self) -> str:
         return self.webhook_secret.get_secret_value()
-
-    @property
-    def is_postgres(self) -> bool:
-        return self.database_url.startswith("postgresql")
 
 
 _ENV_NAMES = {name: str(field.validation_alias) for name, field in Settings.model_fields.items()}

@@ -1,38 +1,38 @@
-"""Builds the python-telegram-bot Application from Settings: handlers, the tick, the send path."""
+"""Builds the python-telegram-bot Application from Settings: handlers, services, the engine."""
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
-from typing import Any, cast
+from typing import cast
 
-from telegram import BotCommand, Update
-from telegram.ext import (
-    Application,
-    ApplicationBuilder,
-    ContextTypes,
-    ExtBot,
-    JobQueue,
-    TypeHandler,
-)
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Update
+from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
 
+from nudgebot.app.lifecycle import post_init, post_shutdown
+from nudgebot.app.runtime import AppData, NudgeApp, Runtime
 from nudgebot.clock import Clock, SystemClock
 from nudgebot.config import Settings
-from nudgebot.content.model import Content, load_content
+from nudgebot.content.loader import load_content
+from nudgebot.content.model import Content
 from nudgebot.content.zone_countries import load_zone_countries
 from nudgebot.db.engine import create_engine, create_session_factory
-from nudgebot.db.migrate import upgrade_to_head
-from nudgebot.delivery.engine import DeliveryEngine, EngineOptions, Source, TickReport
+from nudgebot.delivery.engine import DeliveryEngine
+from nudgebot.delivery.options import EngineOptions
+from nudgebot.delivery.report import TickReport
+from nudgebot.delivery.source import Source
 from nudgebot.delivery.sources.broadcasts import BroadcastSource
 from nudgebot.delivery.sources.reminders import ReminderSource
 from nudgebot.delivery.sources.summaries import SummarySource
+from nudgebot.delivery.sources.tips import TipSource
 from nudgebot.domain.habit_match import HabitMatcher
 from nudgebot.handlers import register
-from nudgebot.handlers.context import BotContext, BotData, Runtime, Services
+from nudgebot.handlers.context import BotContext, Services
 from nudgebot.logs import hide_private_data_in_logs
 from nudgebot.monitoring.health import Health
 from nudgebot.monitoring.metrics import Metrics
-from nudgebot.monitoring.observers import MeteredCheckinService, count_error, count_update
+from nudgebot.monitoring.observers import MeteredCheckinService, counting_errors, counting_updates
 from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.focus import FocusService
 from nudgebot.services.progress import ProgressService
@@ -47,14 +47,6 @@ from nudgebot.telegram.aiohttp_request import AiohttpRequest
 from nudgebot.telegram.lean_request import LeanHttpRequest
 from nudgebot.telegram.rate_limiter import SendRateLimiter
 
-log = logging.getLogger(__name__)
-
-NudgeApp = Application[
-    ExtBot[int], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[BotContext]
-]
-TICK_JOB = "deliver_due"
-PRUNE_JOB = "forget_old_update_ids"
-PRUNE_EVERY_SECONDS = 3600.0
 # Runs before every handler group, so each update is counted whatever handles it.
 COUNTING_GROUP = -100
 
@@ -78,6 +70,20 @@ def habit_matcher(content: Content) -> HabitMatcher:
     return HabitMatcher({tip_id: tuple(words) for tip_id, words in keywords.items()})
 
 
+def sources(
+    content: Content, sessions: async_sessionmaker[AsyncSession], options: EngineOptions
+) -> list[Source]:
+    """Every kind of scheduled message, in the order a batch is filled."""
+    return [
+        TipSource(content, options),
+        ReminderSource(content, sessions, options),
+        SummarySource(sessions, content, options),
+        # Broadcasts recorded with `nudgebot broadcast --enqueue-only` go out with the tick, in
+        # the room the batches leave after the daily tips and summaries.
+        BroadcastSource(sessions, options),
+    ]
+
+
 def build_application(
     settings: Settings,
     *,
@@ -86,41 +92,35 @@ def build_application(
     migrate: bool = True,
     send_timeout: float = 5.0,
     webhook: bool = False,
+    request: BaseRequest | None = None,
+    limit_rate: bool = True,
 ) -> NudgeApp:
     """Everything wired, nothing started: no I/O happens until the Application initializes.
 
     With webhook=True there is no Updater: updates arrive through POST /telegram instead.
+    `request` replaces both network request classes (the handler tests' offline recorder);
+    `limit_rate=False` leaves Telegram's pacing out (for tests that send many replies at once).
     """
     hide_private_data_in_logs()
     clock = clock or SystemClock()
     content = content or load_content(settings.content_dir)
     database = create_engine(settings.database_url)
     sessions = create_session_factory(database)
-    paid_rate = 1000.0 if settings.paid_broadcast else settings.send_rate
     builder = ApplicationBuilder()
     if webhook:
         builder = builder.updater(None)
-    application = cast(
-        NudgeApp,
+    ready = (
         builder.token(settings.token)
         .base_url(settings.telegram_api_url)
-        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .request(
-            LeanHttpRequest(
-                connection_pool_size=settings.send_concurrency,
-                read_timeout=send_timeout,
-                # Sends wait for the rate limiter before they take a connection, so a queue
-                # for the pool means too much concurrency, not a slow Telegram.
-                pool_timeout=None,
-            )
-        )
-        .get_updates_request(AiohttpRequest(connection_pool_size=2, read_timeout=10.0))
-        .rate_limiter(
-            SendRateLimiter(overall_per_second=settings.send_rate, paid_per_second=paid_rate)
-        )
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
-        .build(),
+        .context_types(ContextTypes(context=BotContext, bot_data=AppData))
+        .request(request or _send_request(settings, send_timeout))
+        .get_updates_request(request or AiohttpRequest(connection_pool_size=2, read_timeout=10.0))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    application = cast(
+        NudgeApp,
+        ready.rate_limiter(_rate_limiter(settings)).build() if limit_rate else ready.build(),
     )
     metrics = Metrics()
     health = Health(database, settings.tick_seconds)
@@ -145,15 +145,6 @@ def build_application(
         admin_ids=settings.admin_ids,
     )
     options = engine_options(settings)
-    sources: list[Source] = [
-        ReminderSource(content, sessions, options.catch_up),
-        SummarySource(
-            sessions, content, catch_up=options.catch_up, paid_broadcast=options.paid_broadcast
-        ),
-        # Broadcasts recorded with `nudgebot broadcast --enqueue-only` go out with the tick, in
-        # the room the batches leave after the daily tips and summaries.
-        BroadcastSource(sessions, paid_broadcast=settings.paid_broadcast),
-    ]
 
     def observe(report: TickReport, seconds: float) -> None:
         metrics.observe_tick(report, seconds)
@@ -162,10 +153,9 @@ def build_application(
     engine = DeliveryEngine(
         sessions,
         application.bot,
-        content,
         clock,
         options,
-        sources=sources,
+        sources(content, sessions, options),
         observer=observe,
     )
     application.bot_data.runtime = Runtime(
@@ -177,53 +167,22 @@ def build_application(
         health=health,
         updates=UpdateOnce(sessions, clock),
     )
-    application.add_handler(TypeHandler(Update, count_update), group=COUNTING_GROUP)
+    application.add_handler(TypeHandler(Update, counting_updates(metrics)), group=COUNTING_GROUP)
     register(application)
-    application.add_error_handler(count_error)
+    application.add_error_handler(counting_errors(metrics))
     return application
 
 
-async def _post_init(application: NudgeApp) -> None:
-    runtime = application.bot_data.runtime
-    if runtime.migrate:
-        await upgrade_to_head(runtime.database)
-    content = application.bot_data.services.content
-    # The default language's menu for everyone, then one per language for users whose
-    # Telegram app is set to it (Telegram picks the menu by the user's language_code).
-    for language in content.languages:
-        await application.bot.set_my_commands(
-            [
-                BotCommand(name, description)
-                for name, description in content.for_language(language.code).commands.items()
-            ],
-            language_code=None if language.code == content.language else language.code,
-        )
-    job_queue = application.job_queue
-    assert job_queue is not None, "install python-telegram-bot[job-queue]"
-    job_queue.run_repeating(
-        _tick,
-        interval=runtime.settings.tick_seconds,
-        first=0.1,
-        name=TICK_JOB,
-        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+def _send_request(settings: Settings, send_timeout: float) -> BaseRequest:
+    return LeanHttpRequest(
+        connection_pool_size=settings.send_concurrency,
+        read_timeout=send_timeout,
+        # Sends wait for the rate limiter before they take a connection, so a queue for the
+        # pool means too much concurrency, not a slow Telegram.
+        pool_timeout=None,
     )
-    job_queue.run_repeating(_prune, interval=PRUNE_EVERY_SECONDS, first=60.0, name=PRUNE_JOB)
-    log.info("nudgebot started; delivering every %ss", runtime.settings.tick_seconds)
 
 
-async def _prune(context: BotContext) -> None:
-    forgotten = await context.bot_data.runtime.updates.prune()
-    if forgotten:
-        log.info("forgot %s update ids older than a day", forgotten)
-
-
-async def _tick(context: BotContext) -> None:
-    context.bot_data.runtime.health.tick_fired()
-    # kick() returns at once; one drain loop runs while work is due, so no tick is lost.
-    await context.bot_data.runtime.engine.kick()
-
-
-async def _post_shutdown(application: NudgeApp) -> None:
-    runtime = application.bot_data.runtime
-    await runtime.engine.stop()
-    await runtime.database.dispose()
+def _rate_limiter(settings: Settings) -> BaseRateLimiter[int]:
+    paid_rate = 1000.0 if settings.paid_broadcast else settings.send_rate
+    return SendRateLimiter(overall_per_second=settings.send_rate, paid_per_second=paid_rate)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nudgebot.content.model import MAX_MESSAGE_LENGTH, telegram_html_problems, telegram_length
+from nudgebot.content.telegram_html import (
+    MAX_MESSAGE_LENGTH,
+    telegram_html_problems,
+    telegram_length,
+)
 
 
 class AnnouncementError(Exception):

@@ -1,26 +1,20 @@
-"""Operator commands: run, db upgrade, content check, deliver, stats, broadcast, preview."""
+"""The `nudgebot` command line: its options, and which command module runs."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from nudgebot.cli.announcement import AnnouncementError, read_announcement
+from nudgebot.cli import content
+from nudgebot.cli.announcement import AnnouncementError
+from nudgebot.cli.exit_codes import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from nudgebot.clock import SystemClock
 from nudgebot.config import Settings, SettingsError, load_settings, require_webhook
-from nudgebot.content.languages import DEFAULT_LANGUAGE
-from nudgebot.content.model import DEFAULT_CONTENT_DIR, ContentError, check_content, load_content
+from nudgebot.content.problems import ContentError
 from nudgebot.logs import LOG_FORMATS, configure_logging
-
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -116,21 +110,21 @@ def _add_preview(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # PTB 22 warns unless it may report retry_after as a timedelta; nudgebot reads that form.
-    os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = _parser().parse_args(argv)
     if args.command == "content":
-        return _content_check()
+        return content.check()
     if args.command == "preview":
-        from nudgebot.cli.preview import run_preview
+        from nudgebot.cli import preview
 
-        return run_preview(args, _content_dir())
+        return preview.run(args, content.content_dir(), SystemClock())
     webhook = args.command == "run" and args.webhook
-    announcement: str | None = None
+    text: str | None = None
     if args.command == "broadcast":
+        from nudgebot.cli import broadcast
+
         # Refused before any setting is read: a bad file is the thing to fix first.
         try:
-            announcement = _announcement(args.file, args.resume)
+            text = broadcast.announcement(args.file, args.resume)
         except AnnouncementError as error:
             print(f"nudgebot: {error}", file=sys.stderr)
             return EXIT_USAGE
@@ -147,19 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log_format=args.log_format,
     )
     try:
-        if args.command == "run":
-            return _run(settings, webhook=webhook)
-        if args.command == "db":
-            asyncio.run(_db_upgrade(settings))
-            print("database is at the newest schema")
-            return EXIT_OK
-        if args.command == "stats":
-            return asyncio.run(_stats(settings))
-        if args.command == "broadcast":
-            return _broadcast_command(
-                settings, announcement, args.resume, enqueue_only=args.enqueue_only
-            )
-        return asyncio.run(_deliver_once(settings))
+        return _command(args, settings, text, webhook=webhook)
     except ContentError as error:
         print(f"nudgebot: content problem:\n{error}", file=sys.stderr)
         return EXIT_PROBLEM
@@ -167,164 +149,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _content_check() -> int:
-    # Editors check content without a bot token, so only this one setting is read.
-    settings_dir = _content_dir()
-    problems = check_content(settings_dir)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        return EXIT_PROBLEM
-    print(f"content in {settings_dir} is valid")
-    for language in load_content(settings_dir).languages:
-        coverage = (
-            "complete"
-            if language.complete
-            else f"translates {', '.join(language.covers)}; "
-            f"{', '.join(language.falls_back)} in {DEFAULT_LANGUAGE}"
-        )
-        print(f"  {language.code} {language.native_name}: {coverage}")
-    return EXIT_OK
-
-
-def _content_dir() -> Path:
-    return Path(os.environ.get("NUDGEBOT_CONTENT_DIR") or DEFAULT_CONTENT_DIR)
-
-
-def _run(settings: Settings, *, webhook: bool) -> int:
-    from nudgebot.app.builder import build_application
-    from nudgebot.web.serve import ListenError, Service
-
-    application = build_application(settings, webhook=webhook)
-    # post_init migrates and sets the menu; SIGTERM or SIGINT stops intake, lets in-flight
-    # sends finish and be recorded within NUDGEBOT_SHUTDOWN_SECONDS, then exits 0.
-    try:
-        asyncio.run(Service(application, webhook=webhook, freeze_heap=True).run())
-    except ListenError as error:
-        print(f"nudgebot: {error}", file=sys.stderr)
-        return EXIT_PROBLEM
-    return EXIT_OK
-
-
-async def _db_upgrade(settings: Settings) -> None:
-    from nudgebot.db.engine import create_engine
-    from nudgebot.db.migrate import upgrade_to_head
-
-    engine = create_engine(settings.database_url)
-    try:
-        await upgrade_to_head(engine)
-    finally:
-        await engine.dispose()
-
-
-async def _deliver_once(settings: Settings) -> int:
-    from nudgebot.app.builder import build_application
-
-    application = build_application(settings)
-    runtime = application.bot_data.runtime
-    async with application.bot:
-        await _db_upgrade(settings)
-        report = await runtime.engine.tick()
-    await runtime.database.dispose()
-    print(f"delivered: {report.summary()}")
-    return EXIT_OK
-
-
-async def _stats(settings: Settings) -> int:
-    from nudgebot.clock import SystemClock
-    from nudgebot.content.model import load_content
-    from nudgebot.db.engine import create_engine, create_session_factory
-    from nudgebot.db.migrate import upgrade_to_head
-    from nudgebot.services.stats import StatsService
-
-    engine = create_engine(settings.database_url)
-    try:
-        await upgrade_to_head(engine)
-        service = StatsService(
-            create_session_factory(engine), SystemClock(), load_content(settings.content_dir)
-        )
-        print((await service.stats()).render())
-    finally:
-        await engine.dispose()
-    return EXIT_OK
-
-
-def _announcement(file: Path | None, resume: int | None) -> str | None:
-    if (file is None) == (resume is None):
-        raise AnnouncementError("give either the announcement FILE or --resume ID")
-    return None if file is None else read_announcement(file)
-
-
-def _broadcast_command(
-    settings: Settings, announcement: str | None, resume: int | None, *, enqueue_only: bool
+def _command(
+    args: argparse.Namespace, settings: Settings, text: str | None, *, webhook: bool
 ) -> int:
-    try:
-        return asyncio.run(_broadcast(settings, announcement, resume, enqueue_only=enqueue_only))
-    except (SQLAlchemyError, OSError) as error:
-        # Whatever was claimed is in the ledger: running the same command again continues.
-        reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
-        print(
-            f"nudgebot: broadcast stopped by a database or network problem: {reason}",
-            file=sys.stderr,
-        )
-        return EXIT_PROBLEM
+    """The commands that need settings; each module is imported only when it runs."""
+    if args.command == "run":
+        from nudgebot.cli import run
 
+        return run.run(settings, webhook=webhook)
+    if args.command == "db":
+        from nudgebot.cli import db
 
-async def _broadcast(
-    settings: Settings, announcement: str | None, resume: int | None, *, enqueue_only: bool
-) -> int:
-    from nudgebot.app.builder import build_application
-    from nudgebot.db.engine import create_session_factory
-    from nudgebot.db.migrate import upgrade_to_head
-    from nudgebot.delivery.broadcaster import Broadcaster
-    from nudgebot.services.broadcasts import BroadcastService
+        return db.run(settings)
+    if args.command == "stats":
+        from nudgebot.cli import stats
 
-    application = build_application(settings)
-    runtime = application.bot_data.runtime
-    clock = application.bot_data.services.clock
-    service = BroadcastService(create_session_factory(runtime.database), clock)
-    try:
-        await upgrade_to_head(runtime.database)
-        if announcement is not None:
-            broadcast = await service.record(announcement)
-        else:
-            assert resume is not None
-            found = await service.find(resume)
-            if found is None:
-                print(f"nudgebot: there is no broadcast {resume}", file=sys.stderr)
-                return EXIT_USAGE
-            broadcast = found
-        when = broadcast.created_at.strftime("%Y-%m-%d %H:%M UTC")
-        if broadcast.new:
-            print(
-                f"broadcast {broadcast.id} recorded for {broadcast.recipients} subscribers",
-                flush=True,
-            )
-        else:
-            print(
-                f"broadcast {broadcast.id} was recorded on {when} for {broadcast.recipients} "
-                "subscribers; continuing it (nobody gets it twice)",
-                flush=True,
-            )
-        if enqueue_only:
-            print(f"broadcast {broadcast.id} is queued; the running bot will deliver it")
-            return EXIT_OK
-        async with application.bot:
-            tally = await Broadcaster(
-                runtime.engine, service, clock, lambda line: print(line, flush=True)
-            ).run(broadcast)
-    finally:
-        await runtime.database.dispose()
-    print(f"broadcast {broadcast.id} to {tally.recipients} subscribers: {tally.summary()}")
-    if tally.waiting:
-        print(
-            f"{tally.waiting} still to send: run the same command again to continue",
-            file=sys.stderr,
-        )
-        return EXIT_PROBLEM
-    if tally.in_flight:
-        print(
-            f"{tally.in_flight} claimed by another process (the bot, or a run that stopped): "
-            "the bot finishes them, or they count as unknown once their lease runs out"
-        )
-    return EXIT_OK
+        return stats.run(settings)
+    if args.command == "broadcast":
+        from nudgebot.cli import broadcast
+
+        return broadcast.run(settings, text, args.resume, enqueue_only=args.enqueue_only)
+    from nudgebot.cli import deliver
+
+    return deliver.run(settings)

@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from nudgebot.content.model import ContentError, load_content
+from nudgebot.cli.exit_codes import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from nudgebot.clock import Clock
+from nudgebot.content.loader import load_content
+from nudgebot.content.problems import ContentError
 from nudgebot.domain.timeparse import parse_send_time
 from nudgebot.domain.zones import resolve_timezone
 from nudgebot.render.preview import preview_days, render_preview
 
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
 MAX_DAYS = 366
 
 
@@ -40,9 +40,9 @@ def _send_time(text: str) -> time:
     return parsed
 
 
-def _start(text: str | None, zone: ZoneInfo) -> datetime:
+def _start(text: str | None, zone: ZoneInfo, clock: Clock) -> datetime:
     if text is None:
-        return datetime.now(UTC)
+        return clock.now()
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -57,12 +57,12 @@ def _start(text: str | None, zone: ZoneInfo) -> datetime:
     return moment.astimezone(UTC)
 
 
-def run_preview(args: argparse.Namespace, content_dir: Path) -> int:
+def run(args: argparse.Namespace, content_dir: Path, clock: Clock) -> int:
     """Print the preview; exit 2 on a bad option, 1 on broken content."""
     try:
         zone = _zone(args.timezone)
         send_time = _send_time(args.time)
-        start = _start(args.start, zone)
+        start = _start(args.start, zone, clock)
         if not 1 <= args.days <= MAX_DAYS:
             raise UsageError(f"--days must be from 1 to {MAX_DAYS}")
     except UsageError as error:

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Date, String, func, insert, literal, select
+from sqlalchemy import ColumnElement, Date, String, and_, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nudgebot.db.ledger import ClaimCounts, Job
-from nudgebot.db.models import (
-    Broadcast,
-    Delivery,
-    DeliveryKind,
-    DeliveryStatus,
-    Subscriber,
-    SubscriberStatus,
-)
+from nudgebot.db.models import Broadcast, Delivery, Subscriber
 from nudgebot.db.queries import insert_or_ignore
 from nudgebot.db.types import UTCDateTime
+from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.statuses import DeliveryKind, DeliveryStatus, SubscriberStatus
 
 NOT_ACTIVE = "subscriber no longer active"
+
+
+def pending_due() -> ColumnElement[bool]:
+    """Recipients still waiting for their copy: shared by the claim and the idle tick's probe."""
+    return and_(Delivery.status == DeliveryStatus.PENDING, Delivery.kind == DeliveryKind.BROADCAST)
 
 
 async def by_digest(session: AsyncSession, digest: str) -> Broadcast | None:
@@ -83,7 +82,7 @@ async def record(session: AsyncSession, digest: str, text: str, now: datetime) -
 
 async def claim_pending(
     session: AsyncSession, now: datetime, *, limit: int, claimed_by: str, counts: ClaimCounts
-) -> list[Job]:
+) -> list[Claim]:
     """Claim up to `limit` recipients still waiting: the 'pending' -> 'claimed' update is the
     claim, committed before anything is sent, so a recipient is claimed once at most.
 
@@ -94,16 +93,13 @@ async def claim_pending(
         await session.execute(
             select(Delivery, Subscriber.chat_id, Subscriber.status)
             .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
-            .where(
-                Delivery.status == DeliveryStatus.PENDING,
-                Delivery.kind == DeliveryKind.BROADCAST,
-            )
+            .where(pending_due())
             .order_by(Delivery.next_attempt_at, Delivery.id)
             .limit(limit)
             .with_for_update(skip_locked=True, of=Delivery)
         )
     ).all()
-    jobs: list[Job] = []
+    claims: list[Claim] = []
     for delivery, chat_id, status in rows:
         delivery.next_attempt_at = None
         if status != SubscriberStatus.ACTIVE:
@@ -118,8 +114,8 @@ async def claim_pending(
         delivery.claimed_by = claimed_by
         delivery.attempts = 1
         delivery.chat_id = chat_id
-        jobs.append(
-            Job(
+        claims.append(
+            Claim(
                 delivery_id=delivery.id,
                 subscriber_id=delivery.subscriber_id,
                 chat_id=chat_id,
@@ -130,7 +126,7 @@ async def claim_pending(
                 ref=delivery.ref,
             )
         )
-    return jobs
+    return claims
 
 
 async def texts(session: AsyncSession, ids: set[int]) -> dict[str, str]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     BigInteger,
@@ -20,7 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.expression import true as sa_true
 
-from nudgebot.db.types import UTCDateTime
+from nudgebot.db.types import HourMinute, UTCDateTime
+from nudgebot.domain.statuses import DeliveryKind, SnoozeStatus, SubscriberStatus
 
 # Named constraints so Alembic batch mode on SQLite and PostgreSQL agree on every name.
 NAMING_CONVENTION = {
@@ -38,38 +38,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class SubscriberStatus(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    STOPPED = "stopped"
-    BLOCKED = "blocked"
-    GONE = "gone"
-
-
-class DeliveryStatus(StrEnum):
-    PENDING = "pending"  # a broadcast's recipient, recorded, waiting for its turn to be claimed
-    CLAIMED = "claimed"  # claimed by a tick; the send may be in flight
-    RETRY = "retry"  # surely not sent; try again at next_attempt_at
-    SENT = "sent"
-    UNKNOWN = "unknown"  # maybe sent: never resent, counted
-    EXPIRED = "expired"  # not sent within the catch-up window
-    FAILED = "failed"  # the chat is blocked or gone
-
-
-class DeliveryKind(StrEnum):
-    TIP = "tip"
-    REMINDER = "reminder"  # the one snoozed reminder of a local day
-    BROADCAST = "broadcast"
-    SUMMARY = "summary"  # the weekly progress picture
-
-
-class SnoozeStatus(StrEnum):
-    PENDING = "pending"  # waiting for remind_at
-    CLAIMED = "claimed"  # handed to the delivery ledger (which tracks the send itself)
-    CANCELLED = "cancelled"  # a check-in came first
-    EXPIRED = "expired"  # the local day or the catch-up window ended first
-
-
 class Subscriber(Base):
     __tablename__ = "subscribers"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -81,7 +49,7 @@ class Subscriber(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16), default=SubscriberStatus.ACTIVE)
     timezone: Mapped[str] = mapped_column(String(64))
-    send_time: Mapped[str] = mapped_column(String(5))  # local HH:MM
+    send_time: Mapped[time] = mapped_column(HourMinute)  # local time of the daily tip
     # Set exactly when a tip is scheduled (NULL while stopped, blocked or paused with no end), so
     # the tick's due query is one range scan on this index however many subscribers there are.
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -95,7 +63,7 @@ class Subscriber(Base):
     # The weekly summary: on or off, weekday (0 = Monday ... 6 = Sunday) and local HH:MM.
     summary_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     summary_day: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
-    summary_time: Mapped[str] = mapped_column(String(5), default="18:00", server_default="18:00")
+    summary_time: Mapped[time] = mapped_column(HourMinute, default=time(18), server_default="18:00")
     # Like next_due_at: set exactly when a summary is scheduled, so its claim is one range scan.
     next_summary_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     next_summary_date: Mapped[date | None] = mapped_column(Date)
@@ -104,10 +72,10 @@ class Subscriber(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    @property
-    def preferred_language(self) -> str | None:
-        """The language to talk in: the one chosen, else Telegram's (content falls back)."""
-        return self.language or self.language_code
+
+def split_seen(cycle_seen: str) -> tuple[str, ...]:
+    """The tip ids of `Subscriber.cycle_seen`, which stores them comma-separated."""
+    return tuple(part for part in cycle_seen.split(",") if part)
 
 
 class Delivery(Base):

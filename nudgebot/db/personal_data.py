@@ -11,10 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from nudgebot.db.models import Base, Subscriber
 
-# Columns that name a person. A table added later with any of them is covered without a change
-# here: /forget erases its rows and /export includes them.
-OWNER_COLUMNS = ("subscriber_id", "chat_id", "user_id")
-
 
 @dataclass(frozen=True, slots=True)
 class Owner:
@@ -31,6 +27,8 @@ class Owner:
 
 def owner_filter(table: Table, owner: Owner) -> ColumnElement[bool] | None:
     """The condition that picks the owner's rows in table; None when the table holds none."""
+    # Columns that name a person: a table added later with any of them is covered without a
+    # change here (/forget erases its rows and /export includes them).
     values = {"subscriber_id": owner.subscriber_id, "chat_id": owner.chat_id}
     if owner.user_id is not None:
         values["user_id"] = owner.user_id

@@ -10,16 +10,9 @@ from sqlalchemy import Insert, Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nudgebot.db.models import (
-    CheckIn,
-    Delivery,
-    DeliveryKind,
-    FocusHabit,
-    Note,
-    Pause,
-    Subscriber,
-)
+from nudgebot.db.models import CheckIn, Delivery, FocusHabit, Note, Pause, Subscriber
 from nudgebot.domain.replies import STREAK_OUTCOMES
+from nudgebot.domain.statuses import DeliveryKind
 from nudgebot.domain.streaks import PausePeriod
 
 

@@ -5,17 +5,23 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nudgebot.db.ledger import ClaimCounts, Job
-from nudgebot.db.models import Delivery, DeliveryKind, DeliveryStatus, Subscriber, SubscriberStatus
-from nudgebot.db.queries import insert_or_ignore
+from nudgebot.db.claims import claim_row, insert_claims
+from nudgebot.db.ledger import Moment
+from nudgebot.db.models import Subscriber
+from nudgebot.domain.deliveries import Claim, ClaimCounts
 from nudgebot.domain.schedule import next_weekly
-from nudgebot.services.views import parse_hh_mm
+from nudgebot.domain.statuses import DeliveryKind, SubscriberStatus
 
 # Stopped, blocked or gone: no summary until they /start again (which schedules it anew).
 _ENDED = (SubscriberStatus.STOPPED, SubscriberStatus.BLOCKED, SubscriberStatus.GONE)
+
+
+def summary_due(now: Moment) -> ColumnElement[bool]:
+    """Shared by the claim and by the idle tick's probe, so the two never disagree."""
+    return Subscriber.next_summary_at <= now
 
 
 def schedule_summary(row: Subscriber, not_before: datetime, after: date | None = None) -> None:
@@ -24,11 +30,7 @@ def schedule_summary(row: Subscriber, not_before: datetime, after: date | None =
         row.next_summary_at = row.next_summary_date = None
         return
     due = next_weekly(
-        not_before,
-        ZoneInfo(row.timezone),
-        row.summary_day,
-        parse_hh_mm(row.summary_time),
-        after=after,
+        not_before, ZoneInfo(row.timezone), row.summary_day, row.summary_time, after=after
     )
     row.next_summary_at, row.next_summary_date = due.at, due.local_date
 
@@ -41,7 +43,7 @@ async def claim_summaries(
     catch_up: timedelta,
     claimed_by: str,
     counts: ClaimCounts,
-) -> list[Job]:
+) -> list[Claim]:
     """Claim due summaries: one ledger row per (subscriber, week's summary date), then advance.
 
     One indexed range scan on next_summary_at finds the due rows; the UNIQUE claim row makes a
@@ -51,7 +53,7 @@ async def claim_summaries(
         (
             await session.execute(
                 select(Subscriber)
-                .where(Subscriber.next_summary_at <= now)
+                .where(summary_due(now))
                 .order_by(Subscriber.next_summary_at)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
@@ -67,49 +69,39 @@ async def claim_summaries(
         assert row.next_summary_date is not None
         if row.status == SubscriberStatus.PAUSED:
             continue  # a break means quiet: this week's summary is skipped, not owed
-        late = now - row.next_summary_at > catch_up
         planned.append(
-            {
-                "subscriber_id": row.id,
-                "kind": DeliveryKind.SUMMARY,
-                "local_date": row.next_summary_date,
-                "status": DeliveryStatus.EXPIRED if late else DeliveryStatus.CLAIMED,
-                "due_at": row.next_summary_at,
-                "claimed_at": now,
-                "claimed_by": claimed_by,
-                "attempts": 0 if late else 1,
-                "chat_id": row.chat_id,
-            }
-        )
-    jobs: list[Job] = []
-    if planned:
-        inserted = (
-            await session.execute(
-                insert_or_ignore(session, Delivery)
-                .values(planned)
-                .returning(Delivery.id, Delivery.subscriber_id, Delivery.status)
+            claim_row(
+                subscriber_id=row.id,
+                chat_id=row.chat_id,
+                kind=DeliveryKind.SUMMARY,
+                local_date=row.next_summary_date,
+                due_at=row.next_summary_at,
+                now=now,
+                claimed_by=claimed_by,
+                late=now - row.next_summary_at > catch_up,
             )
-        ).all()
-        claimed = {sub: delivery for delivery, sub, status in inserted if status == "claimed"}
-        counts.expired += sum(1 for *_, status in inserted if status == DeliveryStatus.EXPIRED)
-        for row in rows:
-            if row.id in claimed:
-                assert row.next_summary_date is not None
-                jobs.append(
-                    Job(
-                        claimed[row.id],
-                        row.id,
-                        row.chat_id,
-                        "",
-                        row.next_summary_date,
-                        attempts=1,
-                        kind=DeliveryKind.SUMMARY,
-                    )
+        )
+    claimed = await insert_claims(session, planned, counts)
+    claims: list[Claim] = []
+    for row in rows:
+        if row.id in claimed:
+            assert row.next_summary_date is not None
+            claims.append(
+                Claim(
+                    claimed[row.id],
+                    row.id,
+                    row.chat_id,
+                    "",
+                    row.next_summary_date,
+                    attempts=1,
+                    kind=DeliveryKind.SUMMARY,
+                    language=row.language or row.language_code,
                 )
+            )
     for row in rows:
         if row.next_summary_at is None:
             continue
         # Next week's, or this week's if a restart missed it and it is still within catch-up.
         schedule_summary(row, now - catch_up, after=row.next_summary_date)
         row.updated_at = now
-    return jobs
+    return claims

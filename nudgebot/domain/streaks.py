@@ -6,10 +6,8 @@ either side of a pause join up as if the pause had not been on the calendar at a
 
 from bisect import bisect_left
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple
-
-_ONE_DAY = timedelta(days=1)
 
 # A rest period: first and last paused local day; None as the end means "still paused".
 PausePeriod = tuple[date, date | None]

@@ -49,6 +49,11 @@ def parse_send_time(text: str) -> time | None:
     return None
 
 
+def to_the_minute(value: time) -> time:
+    """A local time of day as the bot keeps it: hours and minutes, no seconds, no zone."""
+    return time(value.hour, value.minute)
+
+
 def format_send_time(t: time) -> str:
     """Return `t` as zero-padded 24-hour 'HH:MM'."""
     return f"{t.hour:02d}:{t.minute:02d}"

@@ -26,13 +26,7 @@ from nudgebot.handlers import (
     subscription,
     summary,
 )
-from nudgebot.render.menus import (
-    FAQ_PREFIX,
-    FORGET_PREFIX,
-    LANGUAGE_PREFIX,
-    TIME_PREFIX,
-    ZONE_PREFIX,
-)
+from nudgebot.render.callbacks import Prefix, pattern
 
 # Runs before every other handler (the crisis check included), so that every reply is in the
 # subscriber's language.
@@ -60,6 +54,20 @@ COMMANDS = {
     "stats": common.stats,  # operators only; not in the command menu
 }
 
+# Each button's handler, by the prefix of its callback data (render.callbacks).
+BUTTONS = {
+    Prefix.CHECKIN: checkins.checkin_button,
+    Prefix.FOCUS_LOG: checkins.focus_log_button,
+    Prefix.UNDO: checkins.undo_button,
+    Prefix.SNOOZE: snooze.snooze_button,
+    Prefix.FOCUS: focus.focus_button,
+    Prefix.ZONE: subscription.zone_button,
+    Prefix.TIME: subscription.time_button,
+    Prefix.FAQ: reading.faq_button,
+    Prefix.FORGET: data_rights.forget_button,
+    Prefix.LANGUAGE: language.language_button,
+}
+
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler in a deliberate order: language, safety, commands, buttons, messages."""
@@ -74,29 +82,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     )
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback))
-    application.add_handler(
-        CallbackQueryHandler(checkins.checkin_button, pattern=checkins.CHECKIN_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(checkins.focus_log_button, pattern=checkins.FOCUS_LOG_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(checkins.undo_button, pattern=checkins.UNDO_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(snooze.snooze_button, pattern=snooze.SNOOZE_PATTERN)
-    )
-    application.add_handler(CallbackQueryHandler(focus.focus_button, pattern=focus.FOCUS_PATTERN))
-    application.add_handler(
-        CallbackQueryHandler(subscription.choice_button, pattern=f"^({ZONE_PREFIX}|{TIME_PREFIX})")
-    )
-    application.add_handler(CallbackQueryHandler(reading.faq_button, pattern=f"^{FAQ_PREFIX}"))
-    application.add_handler(
-        CallbackQueryHandler(data_rights.forget_button, pattern=f"^{FORGET_PREFIX}")
-    )
-    application.add_handler(
-        CallbackQueryHandler(language.language_button, pattern=f"^{LANGUAGE_PREFIX}")
-    )
+    for prefix, button in BUTTONS.items():
+        application.add_handler(CallbackQueryHandler(button, pattern=pattern(prefix)))
     application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
     application.add_handler(
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, checkins.edited_message)

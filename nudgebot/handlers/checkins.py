@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
 from nudgebot.content.model import Content
 from nudgebot.domain.faq_match import match_faq
@@ -14,9 +14,10 @@ from nudgebot.domain.replies import Outcome
 from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
 from nudgebot.handlers.reading import answer_faq_number
 from nudgebot.handlers.subscription import apply_time_text, apply_timezone_text
-from nudgebot.render.keyboards import CHECKIN_PREFIX, FOCUS_LOG_PREFIX, UNDO_PREFIX
+from nudgebot.render.callbacks import Prefix, payload
+from nudgebot.render.keyboards import undo_keyboard
 from nudgebot.services.checkins import ButtonResult, Logged, TextResult
-from nudgebot.services.views import NotSubscribedError
+from nudgebot.services.errors import NotSubscribedError
 
 log = logging.getLogger(__name__)
 
@@ -122,16 +123,7 @@ async def text_message(update: Update, context: BotContext) -> None:
         return
     keyboard = None
     if logged.note_id is not None:
-        keyboard = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        context.content.text("button_undo"),
-                        callback_data=f"{UNDO_PREFIX}:{logged.note_id}",
-                    )
-                ]
-            ]
-        )
+        keyboard = undo_keyboard(context.content, logged.note_id)
     await reply(update, _acknowledgement(context, logged), keyboard=keyboard)
 
 
@@ -166,7 +158,7 @@ async def undo_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
-    note_id = query.data.removeprefix(f"{UNDO_PREFIX}:")
+    note_id = payload(Prefix.UNDO, query.data)
     await query.answer()
     if not note_id.isdigit():
         return
@@ -211,8 +203,3 @@ async def edited_message(update: Update, context: BotContext) -> None:
 
 async def non_text(update: Update, context: BotContext) -> None:
     await reply(update, context.content.text("non_text"))
-
-
-CHECKIN_PATTERN = rf"^{CHECKIN_PREFIX}:"
-FOCUS_LOG_PATTERN = rf"^{FOCUS_LOG_PREFIX}:"
-UNDO_PATTERN = rf"^{UNDO_PREFIX}:"

@@ -13,7 +13,7 @@ from telegram.error import Forbidden, TelegramError
 from nudgebot.handlers.context import BotContext, chat_id_of, reply
 from nudgebot.render.captions import progress_caption
 from nudgebot.render.picture import PICTURE_FILENAME, labels_from, render_progress
-from nudgebot.services.views import NotSubscribedError
+from nudgebot.services.errors import NotSubscribedError
 
 log = logging.getLogger(__name__)
 

@@ -1,21 +1,16 @@
-"""The typed context handlers receive: services reachable without casts."""
+"""The typed context handlers receive: their services and content, reachable without casts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackContext, ExtBot
 
 from nudgebot.clock import Clock
-from nudgebot.config import Settings
 from nudgebot.content.model import Content
-from nudgebot.delivery.engine import DeliveryEngine
-from nudgebot.monitoring.health import Health
-from nudgebot.monitoring.metrics import Metrics
 from nudgebot.services.checkins import CheckinService
 from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.focus import FocusService
@@ -26,7 +21,6 @@ from nudgebot.services.stats import StatsService
 from nudgebot.services.subscriptions import SubscriptionService
 from nudgebot.services.summary_settings import SummaryService
 from nudgebot.services.tips import TipService
-from nudgebot.services.updates import UpdateOnce
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,23 +43,9 @@ class Services:
 
 
 class BotData:
-    """Application-wide data; PTB creates it empty, build_application fills it."""
+    """Application-wide data as handlers see it; PTB creates it empty, the app fills it."""
 
     services: Services
-    runtime: Runtime
-
-
-@dataclass(frozen=True, slots=True)
-class Runtime:
-    """What the Application owns beyond PTB's own objects; closed in post_shutdown."""
-
-    settings: Settings
-    database: AsyncEngine
-    engine: DeliveryEngine
-    migrate: bool
-    metrics: Metrics
-    health: Health
-    updates: UpdateOnce
 
 
 class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InputFile, Update
 
 from nudgebot.handlers.context import BotContext, chat_id_of, reply
-from nudgebot.render.menus import FORGET_YES, forget_keyboard
+from nudgebot.render.keyboards import FORGET_YES, forget_keyboard
 from nudgebot.services.data_rights import EXPORT_CSV_NAME, EXPORT_JSON_NAME
 
 

@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.constants import ParseMode
 
 from nudgebot.content.model import Content
 from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
+from nudgebot.render.callbacks import Prefix, payload
+from nudgebot.render.keyboards import FOCUS_SAVE, focus_keyboard
 from nudgebot.services.focus import MAX_FOCUS
-
-FOCUS_PREFIX = "fo"  # fo:<picked tip numbers, comma-separated>[:save]
-FOCUS_PATTERN = rf"^{FOCUS_PREFIX}:"
 
 
 def _names(content: Content, tip_ids: tuple[str, ...]) -> str:
     return ", ".join(content.tip(tip_id).label for tip_id in tip_ids)
-
-
-def focus_keyboard(content: Content, picked: tuple[int, ...]) -> InlineKeyboardMarkup:
-    """The 12 habits as toggles; each button's data is the selection after pressing it."""
-
-    def data(numbers: tuple[int, ...], suffix: str = "") -> str:
-        return f"{FOCUS_PREFIX}:{','.join(map(str, sorted(numbers)))}{suffix}"
-
-    buttons = []
-    for tip in content.tips:
-        on = tip.number in picked
-        after = tuple(n for n in picked if n != tip.number) if on else (*picked, tip.number)
-        buttons.append(
-            InlineKeyboardButton(("☑️ " if on else "") + tip.label, callback_data=data(after))
-        )
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append(
-        [InlineKeyboardButton(content.text("focus_save"), callback_data=data(picked, ":save"))]
-    )
-    return InlineKeyboardMarkup(rows)
 
 
 async def focus(update: Update, context: BotContext) -> None:
@@ -58,7 +37,7 @@ async def focus_button(update: Update, context: BotContext) -> None:
     if query is None or query.data is None:
         return
     content = context.content
-    _, numbers, *rest = query.data.split(":")
+    numbers, *rest = payload(Prefix.FOCUS, query.data).split(":")
     try:
         picked = tuple(int(n) for n in numbers.split(",") if n)
         tips = [content.tip_by_number(n) for n in picked]
@@ -70,7 +49,7 @@ async def focus_button(update: Update, context: BotContext) -> None:
         await query.answer(content.text("focus_too_many"), show_alert=True)
         return
     await query.answer()
-    if rest != ["save"]:
+    if rest != [FOCUS_SAVE]:
         await query.edit_message_reply_markup(focus_keyboard(content, picked))
         return
     saved = await context.services.focus.set(chat_id_of(update), chosen)

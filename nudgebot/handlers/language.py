@@ -8,7 +8,8 @@ from telegram import Update
 
 from nudgebot.content.languages import Language
 from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
-from nudgebot.render.menus import LANGUAGE_PREFIX, language_keyboard
+from nudgebot.render.callbacks import Prefix, payload
+from nudgebot.render.keyboards import language_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ async def language_button(update: Update, context: BotContext) -> None:
     if query is None or query.data is None:
         return
     await query.answer()
-    code = query.data.removeprefix(LANGUAGE_PREFIX)
+    code = payload(Prefix.LANGUAGE, query.data)
     chosen = next((lang for lang in context.content.languages if lang.code == code), None)
     if chosen is not None:  # a button from before a language was removed does nothing
         await _switch(update, context, chosen)

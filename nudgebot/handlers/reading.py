@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
-from nudgebot.render.menus import FAQ_PREFIX, faq_keyboard
+from nudgebot.render.callbacks import Prefix, payload
+from nudgebot.render.keyboards import faq_keyboard
 
 
 async def tip(update: Update, context: BotContext) -> None:
@@ -44,7 +45,7 @@ async def faq_button(update: Update, context: BotContext) -> None:
     if query is None or query.data is None:
         return
     await query.answer()
-    number = query.data.removeprefix(FAQ_PREFIX)
+    number = payload(Prefix.FAQ, query.data)
     chosen = context.content.faq(int(number)) if number.isdigit() else None
     if chosen is not None:
         await reply(update, context.content.render_faq(chosen))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.constants import ParseMode
 
 from nudgebot.domain.snooze import SnoozeChoice
 from nudgebot.handlers.context import BotContext, chat_id_of, reply
-from nudgebot.render.keyboards import SNOOZE_PREFIX
+from nudgebot.render.keyboards import snooze_keyboard
 from nudgebot.services.snoozes import SnoozeRefusal
 
 _REFUSALS = {
@@ -15,7 +15,6 @@ _REFUSALS = {
     SnoozeRefusal.LOGGED: "snooze_already_logged",
     SnoozeRefusal.TOO_LATE: "snooze_too_late",
 }
-SNOOZE_PATTERN = rf"^{SNOOZE_PREFIX}:"
 
 
 async def snooze_button(update: Update, context: BotContext) -> None:
@@ -35,17 +34,7 @@ async def snooze_button(update: Update, context: BotContext) -> None:
         if offer.refusal is not None:
             await reply(update, content.text(_REFUSALS[offer.refusal]))
             return
-        keyboard = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        content.text(f"snooze_{choice.value}"),
-                        callback_data=f"{SNOOZE_PREFIX}:{delivery_id}:{choice.value}",
-                    )
-                    for choice in offer.choices
-                ]
-            ]
-        )
+        keyboard = snooze_keyboard(content, delivery_id, offer.choices)
         await reply(update, content.text("snooze_ask"), keyboard=keyboard)
         return
     try:

@@ -10,8 +10,10 @@ from nudgebot.domain.humanize import count_days, describe_next
 from nudgebot.domain.timeparse import format_send_time, parse_send_time
 from nudgebot.domain.zones import common_timezones, resolve_timezone
 from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
-from nudgebot.render.menus import TIME_PREFIX, ZONE_PREFIX, time_keyboard, zone_keyboard
-from nudgebot.services.views import NotSubscribedError, SubscriberView
+from nudgebot.render.callbacks import Prefix, payload
+from nudgebot.render.keyboards import time_keyboard, zone_keyboard
+from nudgebot.services.errors import NotSubscribedError
+from nudgebot.services.views import SubscriberView
 
 
 def next_tip_text(context: BotContext, view: SubscriberView) -> str:
@@ -102,18 +104,24 @@ async def _confirm_time(update: Update, context: BotContext, view: SubscriberVie
     )
 
 
-async def choice_button(update: Update, context: BotContext) -> None:
-    """A zone or time picked from the buttons under a question."""
+async def zone_button(update: Update, context: BotContext) -> None:
+    """A zone picked from the buttons under the question."""
     query = update.callback_query
     if query is None or query.data is None:
         return
     await query.answer()
-    if query.data.startswith(ZONE_PREFIX):
-        zone = query.data.removeprefix(ZONE_PREFIX)
-        if resolve_timezone(zone).zone == zone:
-            await _set_zone(update, context, zone)
-    elif query.data.startswith(TIME_PREFIX):
-        await apply_time_text(update, context, query.data.removeprefix(TIME_PREFIX))
+    zone = payload(Prefix.ZONE, query.data)
+    if resolve_timezone(zone).zone == zone:
+        await _set_zone(update, context, zone)
+
+
+async def time_button(update: Update, context: BotContext) -> None:
+    """A time picked from the buttons under the question."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    await query.answer()
+    await apply_time_text(update, context, payload(Prefix.TIME, query.data))
 
 
 def _status_text(context: BotContext, view: SubscriberView) -> str:

@@ -6,6 +6,7 @@ from telegram import Update
 
 from nudgebot.domain.humanize import describe_next
 from nudgebot.domain.summary_request import parse_summary_request
+from nudgebot.domain.timeparse import format_send_time
 from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
 from nudgebot.services.summary_settings import SummaryView
 
@@ -19,7 +20,7 @@ def _when(context: BotContext, view: SummaryView) -> dict[str, str]:
     )
     return {
         "day": content.names("weekday_names")[view.weekday],
-        "time": view.time,
+        "time": format_send_time(view.time),
         "next": upcoming,
     }
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from nudgebot.delivery.engine import TickReport
+from nudgebot.delivery.report import TickReport
 
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
+
+# A report's verdicts that end a message for good, and the reason label each gets.
+_FAILED = {"blocked": "blocked", "gone": "gone", "failed": "error"}
 
 # A tick drains everything due, so a large cohort at the free rate can take many minutes.
 _TICK_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
@@ -19,16 +22,22 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
-        self.tips_sent = Counter("nudgebot_tips_sent", "Daily tips Telegram accepted.", registry=r)
-        self.tips_failed = Counter(
-            "nudgebot_tips_failed",
-            "Daily tips that will not be sent, by reason (blocked, gone, error).",
-            ["reason"],
+        self.messages_sent = Counter(
+            "nudgebot_messages_sent",
+            "Scheduled messages Telegram accepted, by kind (tip, reminder, summary, broadcast).",
+            ["kind"],
             registry=r,
         )
-        self.tips_retry = Counter(
-            "nudgebot_tips_retry",
-            "Sends that surely did not reach Telegram and wait for a later tick.",
+        self.messages_failed = Counter(
+            "nudgebot_messages_failed",
+            "Scheduled messages that will not be sent, by kind and reason (blocked, gone, error).",
+            ["kind", "reason"],
+            registry=r,
+        )
+        self.messages_retry = Counter(
+            "nudgebot_messages_retry",
+            "Sends that surely did not reach Telegram and wait for a later tick, by kind.",
+            ["kind"],
             registry=r,
         )
         self.deliveries_unknown = Counter(
@@ -38,7 +47,7 @@ class Metrics:
         )
         self.deliveries_expired = Counter(
             "nudgebot_deliveries_expired",
-            "Tips skipped because their catch-up window closed.",
+            "Scheduled messages skipped because their catch-up window closed.",
             registry=r,
         )
         self.checkins = Counter(
@@ -73,11 +82,13 @@ class Metrics:
 
     def observe_tick(self, report: TickReport, seconds: float) -> None:
         self.tick_duration.observe(seconds)
-        self.tips_sent.inc(report.sent)
-        self.tips_retry.inc(report.retry)
-        self.tips_failed.labels(reason="blocked").inc(report.blocked)
-        self.tips_failed.labels(reason="gone").inc(report.gone)
-        self.tips_failed.labels(reason="error").inc(report.failed)
+        for (kind, verdict), count in report.by_kind.items():
+            if verdict == "sent":
+                self.messages_sent.labels(kind=kind).inc(count)
+            elif verdict == "retry":
+                self.messages_retry.labels(kind=kind).inc(count)
+            elif verdict in _FAILED:
+                self.messages_failed.labels(kind=kind, reason=_FAILED[verdict]).inc(count)
         self.deliveries_unknown.inc(report.unknown + report.stale_unknown)
         self.deliveries_expired.inc(report.expired)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 
@@ -28,13 +31,22 @@ def update_type(update: Update) -> str:
     return "other"
 
 
-async def count_update(update: Update, context: BotContext) -> None:
-    """Runs first, in its own group, for every update; never stops the others."""
-    context.bot_data.runtime.metrics.updates.labels(type=update_type(update)).inc()
+def counting_updates(metrics: Metrics) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
+    """A handler that runs first, in its own group, for every update; never stops the others."""
+
+    async def count(update: Update, context: BotContext) -> None:
+        metrics.updates.labels(type=update_type(update)).inc()
+
+    return count
 
 
-async def count_error(update: object, context: BotContext) -> None:
-    context.bot_data.runtime.metrics.handler_errors.inc()
+def counting_errors(metrics: Metrics) -> Callable[[object, BotContext], Coroutine[Any, Any, None]]:
+    """An error handler beside the one that answers: counts what reached it."""
+
+    async def count(update: object, context: BotContext) -> None:
+        metrics.handler_errors.inc()
+
+    return count
 
 
 class MeteredCheckinService(CheckinService):

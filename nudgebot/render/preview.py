@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from nudgebot.content.model import Content, Tip, visible_text
+from nudgebot.content.model import Content, Tip
+from nudgebot.content.telegram_html import visible_text
 from nudgebot.domain.rotation import pick_next
 from nudgebot.domain.schedule import next_due
 

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import Clock
 from nudgebot.db import broadcasts
-from nudgebot.db.models import Broadcast, DeliveryStatus, SubscriberStatus
+from nudgebot.db.models import Broadcast
+from nudgebot.domain.statuses import DeliveryStatus, SubscriberStatus
 
 
 def digest_of(text: str) -> str:

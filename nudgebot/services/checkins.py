@@ -19,7 +19,7 @@ from nudgebot.domain.habit_match import HabitMatcher, HabitMention
 from nudgebot.domain.replies import Outcome, classify_reply
 from nudgebot.domain.schedule import local_today
 from nudgebot.domain.streaks import Streaks, compute_streaks
-from nudgebot.services.views import subscribed
+from nudgebot.services.lookups import subscribed
 
 
 class ButtonResult(StrEnum):

@@ -7,7 +7,7 @@ import io
 import json
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,7 +16,7 @@ from nudgebot.clock import Clock
 from nudgebot.content.model import Content
 from nudgebot.db import queries
 from nudgebot.db.personal_data import Owner, collect_everything, delete_everything
-from nudgebot.services.views import subscribed
+from nudgebot.services.lookups import subscribed
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,8 @@ class Export:
 def _plain(value: object) -> object:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")  # as the database stores it
     return value
 
 

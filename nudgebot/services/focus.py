@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from nudgebot.clock import Clock
 from nudgebot.db import queries
 from nudgebot.db.models import FocusHabit
-from nudgebot.services.views import subscribed
+from nudgebot.services.lookups import subscribed
 
 MAX_FOCUS = 2  # tip 12's advice: one or two sustainable changes at a time
 

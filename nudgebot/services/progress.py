@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from nudgebot.clock import Clock
 from nudgebot.content.model import Content
 from nudgebot.db import queries
-from nudgebot.db.models import CheckIn, Delivery, DeliveryKind, DeliveryStatus
+from nudgebot.db.models import CheckIn, Delivery
 from nudgebot.domain.progress import WINDOW_DAYS, ProgressData, build_progress
 from nudgebot.domain.schedule import local_today
+from nudgebot.domain.statuses import DeliveryKind, DeliveryStatus
 from nudgebot.domain.streaks import compute_streaks, days_between
-from nudgebot.services.views import subscribed
+from nudgebot.services.lookups import subscribed
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import Clock
 from nudgebot.db import queries
-from nudgebot.db.models import Delivery, Snooze, SnoozeStatus, Subscriber
+from nudgebot.db.models import Delivery, Snooze, Subscriber
 from nudgebot.domain.schedule import local_today
 from nudgebot.domain.snooze import SnoozeChoice, available_choices, remind_at
-from nudgebot.services.views import subscribed
+from nudgebot.domain.statuses import SnoozeStatus
+from nudgebot.services.lookups import subscribed
 
 
 class SnoozeRefusal(StrEnum):

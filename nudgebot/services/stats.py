@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import Clock
 from nudgebot.content.model import Content
-from nudgebot.db.models import CheckIn, Delivery, DeliveryStatus, Subscriber, SubscriberStatus
+from nudgebot.db.models import CheckIn, Delivery, Subscriber
+from nudgebot.domain.statuses import DeliveryStatus, SubscriberStatus
 
 
 @dataclass(frozen=True, slots=True)

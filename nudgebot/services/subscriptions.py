@@ -12,16 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import Clock
 from nudgebot.db import queries
-from nudgebot.db.models import Pause, Subscriber, SubscriberStatus
+from nudgebot.db.models import Pause, Subscriber
 from nudgebot.db.summaries import schedule_summary
 from nudgebot.domain.schedule import local_today, next_due
-from nudgebot.domain.timeparse import format_send_time
-from nudgebot.services.views import SubscriberView, parse_hh_mm, subscribed
+from nudgebot.domain.statuses import SubscriberStatus
+from nudgebot.domain.timeparse import to_the_minute
+from nudgebot.services.lookups import subscribed
+from nudgebot.services.views import SubscriberView
 
 MAX_PAUSE_DAYS = 365
 # The weekly summary comes on Sunday at 18:00 local time until the subscriber picks otherwise.
 DEFAULT_SUMMARY_DAY = 6
-DEFAULT_SUMMARY_TIME = "18:00"
+DEFAULT_SUMMARY_TIME = time(18)
 
 _Change = Callable[[Subscriber, AsyncSession], Awaitable[None]]
 
@@ -62,7 +64,7 @@ class SubscriptionService:
                     language_code=language_code,
                     status=SubscriberStatus.ACTIVE,
                     timezone=self._default_timezone,
-                    send_time=format_send_time(self._default_send_time),
+                    send_time=to_the_minute(self._default_send_time),
                     cycle_seen="",
                     cycle_number=1,
                     summary_enabled=True,
@@ -120,7 +122,7 @@ class SubscriptionService:
 
     async def set_send_time(self, chat_id: int, send_time: time) -> SubscriberView:
         async def change(row: Subscriber, session: AsyncSession) -> None:
-            row.send_time = format_send_time(send_time)
+            row.send_time = to_the_minute(send_time)
             row.awaiting = None
 
         return await self._change(chat_id, change)
@@ -151,7 +153,7 @@ class SubscriptionService:
                 row.next_due_at = row.next_local_date = None
             else:
                 row.paused_until = first_open_day + timedelta(days=days - 1)
-                due = next_due(now, zone, parse_hh_mm(row.send_time), after=row.paused_until)
+                due = next_due(now, zone, row.send_time, after=row.paused_until)
                 row.next_due_at, row.next_local_date = due.at, due.local_date
             await _record_pause(session, row.id, first_open_day, row.paused_until)
 
@@ -235,9 +237,7 @@ async def _end_pause(session: AsyncSession, row: Subscriber, now: datetime) -> N
 
 def _reschedule(row: Subscriber, now: datetime) -> None:
     """Next tip: the first local day not yet delivered whose send time is still ahead."""
-    due = next_due(
-        now, ZoneInfo(row.timezone), parse_hh_mm(row.send_time), after=row.last_delivered_date
-    )
+    due = next_due(now, ZoneInfo(row.timezone), row.send_time, after=row.last_delivered_date)
     row.next_due_at, row.next_local_date = due.at, due.local_date
     # A new zone moves the weekly summary too; the ledger still allows one per week.
     schedule_summary(row, now)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -12,15 +12,15 @@ from nudgebot.clock import Clock
 from nudgebot.db.models import Subscriber
 from nudgebot.db.summaries import schedule_summary
 from nudgebot.domain.summary_request import SummaryRequest
-from nudgebot.domain.timeparse import format_send_time
-from nudgebot.services.views import subscribed
+from nudgebot.domain.timeparse import to_the_minute
+from nudgebot.services.lookups import subscribed
 
 
 @dataclass(frozen=True, slots=True)
 class SummaryView:
     enabled: bool
     weekday: int  # 0 = Monday
-    time: str  # local HH:MM
+    time: time  # local
     next_at: datetime | None
     zone: ZoneInfo
 
@@ -55,7 +55,7 @@ class SummaryService:
             if request.weekday is not None:
                 row.summary_day = request.weekday
             if request.at is not None:
-                row.summary_time = format_send_time(request.at)
+                row.summary_time = to_the_minute(request.at)
             schedule_summary(row, now)
             row.updated_at = now
             return SummaryView.of(row)

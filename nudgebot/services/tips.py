@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from nudgebot.clock import Clock
 from nudgebot.content.model import Content, Tip
 from nudgebot.db import queries
-from nudgebot.db.ledger import split_seen
+from nudgebot.db.models import split_seen
 from nudgebot.domain.rotation import upcoming
 from nudgebot.domain.schedule import local_today
 

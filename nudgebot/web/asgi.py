@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from nudgebot.app.builder import NudgeApp
+from nudgebot.app.runtime import NudgeApp
 from nudgebot.db import probes
 from nudgebot.monitoring.metrics import CONTENT_TYPE_LATEST
 from nudgebot.web.webhook import TelegramEndpoint

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 import uvicorn
 from telegram import Update
 
-from nudgebot.app.builder import TICK_JOB, NudgeApp
+from nudgebot.app.lifecycle import stop_ticking
+from nudgebot.app.runtime import NudgeApp
 from nudgebot.web.asgi import create_web_app
 from nudgebot.web.heap import freeze_startup_heap
 
@@ -34,7 +35,7 @@ class _QuietServer(uvicorn.Server):
         yield
 
 
-class Service:
+class BotServer:
     """One running bot: the Application, its intake, the tick and the HTTP server."""
 
     def __init__(self, application: NudgeApp, *, webhook: bool, freeze_heap: bool = False) -> None:
@@ -64,10 +65,7 @@ class Service:
         log.info("stopping: no new updates or deliveries, finishing what is in flight")
         self._stop_started = time.monotonic()
         self._server.should_exit = True
-        job_queue = self.application.job_queue
-        if job_queue is not None:
-            for job in job_queue.get_jobs_by_name(TICK_JOB):
-                job.schedule_removal()
+        stop_ticking(self.application)
         engine = self.application.bot_data.runtime.engine
         self._stopping = asyncio.create_task(engine.stop(self._settings.shutdown_seconds))
 

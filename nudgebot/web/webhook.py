@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from telegram import Update
 
-from nudgebot.app.builder import NudgeApp
+from nudgebot.app.runtime import NudgeApp
 
 log = logging.getLogger(__name__)
 

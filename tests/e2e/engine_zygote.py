@@ -15,6 +15,7 @@ import sys
 
 # Imported here, once, so the forked children do not pay for them.
 import nudgebot.app.builder
+import nudgebot.cli.deliver
 import nudgebot.cli.main
 import nudgebot.db.migrate
 
@@ -26,7 +27,7 @@ def main() -> None:
         pid = os.fork()
         if pid == 0:
             os.dup2(2, 1)  # the child's report goes to stderr; stdout is the protocol
-            code = nudgebot.cli.main(["deliver", "--once"])
+            code = nudgebot.cli.main.main(["deliver", "--once"])
             sys.stdout.flush()
             os._exit(code)
         print(f"pid {pid}", flush=True)

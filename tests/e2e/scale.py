@@ -31,7 +31,7 @@ async def seed_due_subscribers(url: str, count: int, due: datetime) -> list[int]
                 "chat_id": chat,
                 "status": "active",
                 "timezone": "UTC",
-                "send_time": due.strftime("%H:%M"),
+                "send_time": due.time().replace(second=0, microsecond=0),
                 "next_due_at": due,
                 "next_local_date": due.date(),
                 "cycle_seen": "",

@@ -1,4 +1,4 @@
-"""Runs `nudgebot run`'s Service in the test's loop: the HTTP server on a real port, any mode."""
+"""Runs `nudgebot run`'s BotServer in the test's loop: the HTTP server on a real port, any mode."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from fakebotapi import FakeBotApi
 from nudgebot.app.builder import build_application
 from nudgebot.clock import ManualClock
 from nudgebot.config import Settings
-from nudgebot.web.serve import Service
+from nudgebot.web.serve import BotServer
 from tests.e2e.harness import TICK_SECONDS, Bot
 
 SECRET = "test-secret_0123456789"
@@ -46,9 +46,9 @@ def service_settings(fake: FakeBotApi, database_url: str, *, port: int) -> Setti
 
 @dataclass
 class Served(Bot):
-    """A running Service as a test sees it: the bot, plus its HTTP address."""
+    """A running BotServer as a test sees it: the bot, plus its HTTP address."""
 
-    service: Service | None = None
+    service: BotServer | None = None
     url: str = ""
 
     async def get(self, path: str) -> tuple[int, str]:
@@ -60,7 +60,7 @@ class Served(Bot):
             return response.status, await response.json()
 
     async def metric(self, sample: str) -> float:
-        """The value of one sample line of /metrics, e.g. 'nudgebot_tips_sent_total'."""
+        """The value of one sample line of /metrics, e.g. 'nudgebot_backlog_due'."""
         status, text = await self.get("/metrics")
         assert status == 200
         for line in text.splitlines():
@@ -74,7 +74,7 @@ class Served(Bot):
 async def running_service(
     fake: FakeBotApi, database_url: str, clock: ManualClock, *, webhook: bool
 ) -> AsyncIterator[Served]:
-    """Start the Service as `nudgebot run [--webhook]` does (without signal handlers)."""
+    """Start the BotServer as `nudgebot run [--webhook]` does (without signal handlers)."""
     port = free_port()
     app = build_application(
         service_settings(fake, database_url, port=port),
@@ -82,7 +82,7 @@ async def running_service(
         send_timeout=1.0,
         webhook=webhook,
     )
-    service = Service(app, webhook=webhook)
+    service = BotServer(app, webhook=webhook)
     running = asyncio.create_task(service.run(handle_signals=False))
     ready = asyncio.create_task(service.ready.wait())
     await asyncio.wait({running, ready}, timeout=30, return_when=asyncio.FIRST_COMPLETED)

@@ -15,7 +15,8 @@ from fakebotapi import FakeBotApi
 from nudgebot.clock import SystemClock
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.migrate import upgrade_to_head
-from nudgebot.db.models import Delivery, DeliveryKind
+from nudgebot.db.models import Delivery
+from nudgebot.domain.statuses import DeliveryKind
 from nudgebot.services.broadcasts import BroadcastService
 from nudgebot.services.subscriptions import SubscriptionService
 from tests.e2e.harness import Bot

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nudgebot.content.model import DEFAULT_CONTENT_DIR
+from nudgebot.content.paths import DEFAULT_CONTENT_DIR
 
 
 def run(
@@ -211,7 +211,7 @@ async def test_stats_prints_the_same_text_as_the_stats_command(tmp_path: Path) -
     from datetime import time
 
     from nudgebot.clock import SystemClock
-    from nudgebot.content.model import load_content
+    from nudgebot.content.loader import load_content
     from nudgebot.db.engine import create_engine, create_session_factory
     from nudgebot.db.migrate import upgrade_to_head
     from nudgebot.services.stats import StatsService

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from fakebotapi import FakeBotApi
 from fakebotapi.chaos import Chaos
 from nudgebot.clock import ManualClock
-from nudgebot.db.models import Delivery, DeliveryStatus, Subscriber, SubscriberStatus
+from nudgebot.db.models import Delivery, Subscriber
+from nudgebot.domain.statuses import DeliveryStatus, SubscriberStatus
 from tests.e2e.harness import Bot, running_bot
 from tests.e2e.scale import ledger_by_chat, seed_due_subscribers, tips_received, unknown_reasons
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from nudgebot.content.model import DEFAULT_CONTENT_DIR
+from nudgebot.content.paths import DEFAULT_CONTENT_DIR
 from tests.e2e.test_cli import run
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nudgebot.content.model import load_content
+from nudgebot.content.loader import load_content
+from nudgebot.content.telegram_html import visible_text as visible
 from tests.e2e.harness import Bot
+from tests.e2e.test_forgiving_checkins import snooze
 from tests.e2e.test_subscriber_journey import BERLIN_0730, answers, receive_tip, subscribe
+
+# Sunday 8 March 2026, 18:00 in Berlin (still winter time): the first weekly summary.
+SUNDAY_18_BERLIN = datetime(2026, 3, 8, 17, 0, tzinfo=UTC)
 
 GERMAN = load_content().for_language("de")
 ENGLISH = load_content()
@@ -148,3 +153,24 @@ async def test_summary_takes_german_day_names_and_aus(bot: Bot) -> None:
     assert "18:00" in turned_on
     turned_off = await bot.say(anna, "/summary aus")
     assert "keine Wochenrückblicke mehr" in turned_off
+
+
+async def test_a_german_subscribers_reminder_and_weekly_summary_are_in_german(bot: Bot) -> None:
+    anna = bot.fake.user(1, first_name="Anna", language_code="de")
+    await subscribe(bot, anna)  # Europe/Berlin, tips at 07:30
+    tip = await receive_tip(bot, anna)
+    await snooze(bot, anna, tip, "1h")
+    bot.clock.advance(timedelta(hours=1))
+    await bot.deliver_now()
+    title = GERMAN.tip(GERMAN.tips[0].id).title
+    reminder = await bot.fake.wait_for_message(anna.chat_id, "Erinnerung")
+    assert reminder.text == visible(GERMAN.text("reminder", title=title))
+    assert [label for label, _ in reminder.buttons][:2] == [
+        visible(GERMAN.text("button_done")),
+        visible(GERMAN.text("button_not_today")),
+    ]
+    bot.clock.set(SUNDAY_18_BERLIN)
+    await bot.deliver_now()
+    summary = await bot.fake.wait_for_message(anna.chat_id, visible(GERMAN.text("summary_intro")))
+    assert summary.kind == "photo"
+    assert visible(ENGLISH.text("summary_intro")) not in summary.text

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from fakebotapi import FakeBotApi
-from nudgebot.app.builder import TICK_JOB
+from nudgebot.app.lifecycle import TICK_JOB
 from nudgebot.clock import ManualClock
 from tests.e2e.service import SECRET, Served, running_service
 from tests.e2e.test_subscriber_journey import BERLIN_0730, receive_tip, subscribe
@@ -51,7 +51,7 @@ async def test_metrics_count_sent_tips_check_ins_and_updates(polled: Served) -> 
     tip = await receive_tip(polled, ada)
     ada.press(tip.message_id, tip.buttons[0][1])
     await polled.fake.wait_for_message(ada.chat_id, "1 day", after=len(ada.inbox()))
-    assert await polled.metric("nudgebot_tips_sent_total") == 1
+    assert await polled.metric('nudgebot_messages_sent_total{kind="tip"}') == 1
     assert await polled.metric('nudgebot_checkins_total{result="recorded",source="button"}') == 1
     # /start, the zone, the time (messages) and the press (a callback query).
     assert await polled.metric('nudgebot_updates_total{type="message"}') == 3
@@ -65,8 +65,8 @@ async def test_metrics_count_failed_tips_by_reason(polled: Served) -> None:
     polled.fake.block(ada.id)
     polled.clock.set(BERLIN_0730)
     await polled.deliver_now()
-    assert await polled.metric('nudgebot_tips_failed_total{reason="blocked"}') == 1
-    assert await polled.metric("nudgebot_tips_sent_total") == 0
+    assert await polled.metric('nudgebot_messages_failed_total{kind="tip",reason="blocked"}') == 1
+    assert await polled.metric('nudgebot_messages_sent_total{kind="tip"}') == 0
 
 
 async def test_metrics_count_handler_errors(polled: Served) -> None:

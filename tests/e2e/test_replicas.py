@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from fakebotapi import FakeBotApi
 from nudgebot.db.models import Delivery
-from tests.conftest import reset_postgres
+from tests.databases import reset_postgres
 from tests.e2e.scale import (
     count_by,
     engine_env,

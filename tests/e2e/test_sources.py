@@ -8,18 +8,23 @@ from sqlalchemy import ColumnElement, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot as TelegramBot
 
-from nudgebot.db.ledger import ClaimCounts, Job, Moment
-from nudgebot.db.models import Delivery, DeliveryStatus, Subscriber
+from nudgebot.db.ledger import Moment
+from nudgebot.db.models import Delivery, Subscriber
 from nudgebot.db.queries import insert_or_ignore
 from nudgebot.db.types import UTCDateTime
 from nudgebot.delivery.engine import DeliveryEngine
+from nudgebot.delivery.options import EngineOptions
+from nudgebot.delivery.source import Source
+from nudgebot.delivery.sources.tips import TipSource
+from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.statuses import DeliveryStatus
 from tests.e2e.harness import Bot
 from tests.e2e.test_subscriber_journey import subscribe
 
 HELLO_AT = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
-class HelloSource:
+class HelloSource(Source):
     """A test source: one 'hello' per subscriber per day, due at noon UTC."""
 
     kind = "hello"
@@ -32,7 +37,7 @@ class HelloSource:
         limit: int,
         claimed_by: str,
         counts: ClaimCounts,
-    ) -> list[Job]:
+    ) -> list[Claim]:
         if now < HELLO_AT:
             return []
         subscribers = (await session.execute(select(Subscriber).limit(limit))).scalars().all()
@@ -58,7 +63,7 @@ class HelloSource:
             .returning(Delivery.id, Delivery.subscriber_id, Delivery.chat_id)
         )
         return [
-            Job(delivery_id, subscriber_id, chat_id or 0, "", now.date(), 1, kind=self.kind)
+            Claim(delivery_id, subscriber_id, chat_id or 0, "", now.date(), 1, kind=self.kind)
             for delivery_id, subscriber_id, chat_id in inserted
         ]
 
@@ -66,18 +71,19 @@ class HelloSource:
         # `now` is a bound parameter: the engine builds its probe once and runs it every tick.
         return literal(HELLO_AT, UTCDateTime()) <= now
 
-    async def send(self, bot: TelegramBot, job: Job, chat_id: int) -> int:
+    async def send(self, bot: TelegramBot, job: Claim, chat_id: int) -> int:
         message = await bot.send_message(chat_id=chat_id, text="hello")
         return message.message_id
 
 
 def engine_with_hello(bot: Bot) -> DeliveryEngine:
+    options = EngineOptions()
     return DeliveryEngine(
         bot.sessions,
         bot.app.bot,
-        bot.app.bot_data.services.content,
         bot.clock,
-        sources=[HelloSource()],
+        options,
+        [TipSource(bot.app.bot_data.services.content, options), HelloSource()],
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -86,7 +86,7 @@ async def test_buttons_set_the_zone_and_the_time(bot: Bot) -> None:
     )
     row = await bot.subscriber(ada.chat_id)
     assert row is not None
-    assert (row.timezone, row.send_time) == ("Europe/Berlin", "07:00")
+    assert (row.timezone, row.send_time) == ("Europe/Berlin", time(7, 0))
     assert ada.answered_callbacks()
 
 
@@ -123,7 +123,7 @@ async def test_an_invalid_time_is_explained_and_the_setting_kept(bot: Bot) -> No
     assert "25:99" in answer
     row = await bot.subscriber(ada.chat_id)
     assert row is not None
-    assert row.send_time == "09:00"
+    assert row.send_time == time(9, 0)
 
 
 async def test_settings_show_zone_time_and_when_the_next_tip_comes(bot: Bot) -> None:

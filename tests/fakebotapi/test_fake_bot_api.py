@@ -141,10 +141,8 @@ async def test_callback_data_over_64_bytes_is_refused(bot: Bot, ada: FakeUser) -
 
 
 async def test_fail_next_429_surfaces_as_retry_after(
-    bot: Bot, fake: FakeBotApi, ada: FakeUser, monkeypatch: pytest.MonkeyPatch
+    bot: Bot, fake: FakeBotApi, ada: FakeUser
 ) -> None:
-    # PTB 22.8 warns when building RetryAfter unless timedeltas are opted into.
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
     fake.fail_next(
         "sendMessage", status=429, description="Too Many Requests: retry after 2", retry_after=2
     )

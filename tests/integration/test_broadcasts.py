@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
 from nudgebot.db import broadcasts, ledger
-from nudgebot.db.ledger import ClaimCounts, Job
-from nudgebot.db.models import Delivery, DeliveryKind, DeliveryStatus, Subscriber
+from nudgebot.db.models import Delivery, Subscriber
+from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.statuses import DeliveryKind, DeliveryStatus
 from nudgebot.services.broadcasts import BroadcastService
 from nudgebot.services.subscriptions import SubscriptionService
 from tests.integration.test_ledger import subscribe
@@ -23,7 +24,7 @@ async def claim_all(
     sessions: async_sessionmaker[AsyncSession],
     clock: ManualClock,
     counts: ClaimCounts | None = None,
-) -> list[Job]:
+) -> list[Claim]:
     async with sessions.begin() as session:
         return await broadcasts.claim_pending(
             session, clock.now(), limit=1000, claimed_by="test", counts=counts or ClaimCounts()

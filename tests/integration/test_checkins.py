@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
 from nudgebot.content.model import Content
-from nudgebot.db import ledger
-from nudgebot.db.ledger import ClaimCounts, Job, Outcome
-from nudgebot.db.models import CheckIn, DeliveryStatus, Note
+from nudgebot.db import ledger, tips
+from nudgebot.db.models import CheckIn, Note
+from nudgebot.domain.deliveries import Claim, ClaimCounts, SendResult
 from nudgebot.domain.replies import Outcome as Answer
+from nudgebot.domain.statuses import DeliveryStatus
 from nudgebot.services.checkins import ButtonResult, CheckinService, TextResult
 from nudgebot.services.progress import ProgressService
 from nudgebot.services.subscriptions import SubscriptionService
@@ -27,10 +28,10 @@ async def deliver_today(
     clock: ManualClock,
     content: Content,
     message_id: int,
-) -> Job:
+) -> Claim:
     """Claim and mark sent the subscriber's tip for the clock's day."""
     async with sessions.begin() as session:
-        [job] = await ledger.claim_due(
+        [job] = await tips.claim_due(
             session,
             clock.now(),
             limit=10,
@@ -39,8 +40,8 @@ async def deliver_today(
             claimed_by="t",
             counts=ClaimCounts(),
         )
-        await ledger.record_outcomes(
-            session, [Outcome(job, DeliveryStatus.SENT, message_id=message_id)], clock.now()
+        await ledger.record_results(
+            session, [SendResult(job, DeliveryStatus.SENT, message_id=message_id)], clock.now()
         )
     return job
 

@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
 from nudgebot.content.model import Content
-from nudgebot.db import ledger
-from nudgebot.db.ledger import ClaimCounts, Job, Outcome
-from nudgebot.db.models import Base, Delivery, DeliveryStatus, Subscriber, SubscriberStatus
+from nudgebot.db import ledger, tips
+from nudgebot.db.models import Base, Delivery, Subscriber
+from nudgebot.domain.deliveries import Claim, ClaimCounts, SendResult
+from nudgebot.domain.statuses import DeliveryStatus, SubscriberStatus
 from nudgebot.services.checkins import CheckinService
 from nudgebot.services.data_rights import CSV_COLUMNS, DataRightsService
 from nudgebot.services.subscriptions import SubscriptionService
@@ -26,9 +27,9 @@ NINE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 async def claim_all(
     sessions: async_sessionmaker[AsyncSession], clock: ManualClock, content: Content
-) -> list[Job]:
+) -> list[Claim]:
     async with sessions.begin() as session:
-        return await ledger.claim_due(
+        return await tips.claim_due(
             session,
             clock.now(),
             limit=10,
@@ -39,9 +40,9 @@ async def claim_all(
         )
 
 
-async def record(sessions: async_sessionmaker[AsyncSession], outcomes: list[Outcome]) -> None:
+async def record(sessions: async_sessionmaker[AsyncSession], outcomes: list[SendResult]) -> None:
     async with sessions.begin() as session:
-        await ledger.record_outcomes(session, outcomes, NINE)
+        await ledger.record_results(session, outcomes, NINE)
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ async def two_subscribers(
         await record(
             sessions,
             [
-                Outcome(job, DeliveryStatus.SENT, message_id=1000 + 10 * day + job.chat_id % 7)
+                SendResult(job, DeliveryStatus.SENT, message_id=1000 + 10 * day + job.chat_id % 7)
                 for job in jobs
             ],
         )
@@ -153,14 +154,14 @@ async def test_an_outcome_for_a_tip_in_flight_when_they_forgot_is_dropped(
     await record(
         sessions,
         [
-            Outcome(ada_job, DeliveryStatus.SENT, message_id=77),
-            Outcome(bob_job, DeliveryStatus.SENT, message_id=78),
+            SendResult(ada_job, DeliveryStatus.SENT, message_id=77),
+            SendResult(bob_job, DeliveryStatus.SENT, message_id=78),
         ],
     )
     await record(
         sessions,
         [
-            Outcome(
+            SendResult(
                 ada_job,
                 DeliveryStatus.FAILED,
                 subscriber_status=SubscriberStatus.BLOCKED,
@@ -184,7 +185,7 @@ async def test_a_forgotten_subscriber_is_never_claimed_again(
     clock.set(NINE + timedelta(days=2))
     jobs = await claim_all(sessions, clock, content)
     await record(
-        sessions, [Outcome(job, DeliveryStatus.RETRY, retry_at=clock.now()) for job in jobs]
+        sessions, [SendResult(job, DeliveryStatus.RETRY, retry_at=clock.now()) for job in jobs]
     )
     await two_subscribers.forget(ADA)
     clock.advance(timedelta(minutes=1))

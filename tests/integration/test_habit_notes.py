@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from nudgebot.clock import ManualClock
 from nudgebot.content.model import Content
 from nudgebot.db import queries
-from nudgebot.db.ledger import Job
 from nudgebot.db.models import CheckIn, Pause
-from nudgebot.delivery.engine import attach_focus
+from nudgebot.delivery.sources.tips import attach_focus
+from nudgebot.domain.deliveries import Claim
 from nudgebot.domain.habit_match import HabitMatcher
 from nudgebot.domain.replies import Outcome as Answer
 from nudgebot.services.checkins import ButtonResult, CheckinService, TextResult
@@ -143,7 +143,7 @@ async def test_focus_of_a_whole_batch_is_one_query(
     for chat in (CHAT, 43, 44):
         await subscriptions.start(chat, user_id=chat, language_code="en")
         await focus.set(chat, ["hydration", "sleep"])
-    jobs = [Job(0, n, 0, "fiber", date(2026, 3, 2), 1) for n in (1, 2, 3)]
+    jobs = [Claim(0, n, 0, "fiber", date(2026, 3, 2), 1) for n in (1, 2, 3)]
     statements: list[str] = []
 
     def record(conn: Connection, cursor: object, statement: str, *args: object) -> None:

@@ -12,6 +12,8 @@ from telegram import Bot
 from nudgebot.clock import ManualClock
 from nudgebot.content.model import Content
 from nudgebot.delivery.engine import DeliveryEngine
+from nudgebot.delivery.options import EngineOptions
+from nudgebot.delivery.sources.tips import TipSource
 from nudgebot.services.subscriptions import SubscriptionService
 
 NINE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -21,8 +23,13 @@ def engine_for(
     sessions: async_sessionmaker[AsyncSession], content: Content, clock: ManualClock
 ) -> DeliveryEngine:
     # Never initialized: the probe sends nothing.
+    options = EngineOptions()
     return DeliveryEngine(
-        sessions, Bot("123:abc", base_url="http://127.0.0.1:9/bot"), content, clock
+        sessions,
+        Bot("123:abc", base_url="http://127.0.0.1:9/bot"),
+        clock,
+        options,
+        [TipSource(content, options)],
     )
 
 

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
-from nudgebot.db import ledger
-from nudgebot.db.ledger import ClaimCounts, Outcome
-from nudgebot.db.models import DeliveryStatus
+from nudgebot.db import ledger, tips
+from nudgebot.domain.deliveries import Claim, ClaimCounts, SendResult
+from nudgebot.domain.statuses import DeliveryStatus
+from nudgebot.services.errors import NotSubscribedError
 from nudgebot.services.subscriptions import SubscriptionService
-from nudgebot.services.views import NotSubscribedError
 
 NINE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CATCH_UP = timedelta(hours=3)
@@ -23,9 +23,9 @@ def service(sessions: async_sessionmaker[AsyncSession], clock: ManualClock) -> S
     return SubscriptionService(sessions, clock, default_timezone="UTC", default_send_time=time(9))
 
 
-async def claim_at(sessions: async_sessionmaker[AsyncSession], now: datetime) -> list[ledger.Job]:
+async def claim_at(sessions: async_sessionmaker[AsyncSession], now: datetime) -> list[Claim]:
     async with sessions.begin() as session:
-        return await ledger.claim_due(
+        return await tips.claim_due(
             session,
             now,
             limit=10,
@@ -74,8 +74,8 @@ async def test_a_retried_tip_carries_the_language_too(
     [job] = await claim_at(sessions, NINE)
     later = NINE + timedelta(minutes=1)
     async with sessions.begin() as session:
-        await ledger.record_outcomes(
-            session, [Outcome(job, DeliveryStatus.RETRY, retry_at=later)], NINE
+        await ledger.record_results(
+            session, [SendResult(job, DeliveryStatus.RETRY, retry_at=later)], NINE
         )
     async with sessions.begin() as session:
         [again] = await ledger.claim_retries(

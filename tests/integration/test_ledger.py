@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
 from nudgebot.content.model import Content
-from nudgebot.db import ledger
-from nudgebot.db.ledger import ClaimCounts, Job, Outcome
-from nudgebot.db.models import Delivery, DeliveryStatus, Subscriber
+from nudgebot.db import ledger, tips
+from nudgebot.db.models import Delivery, Subscriber
+from nudgebot.domain.deliveries import Claim, ClaimCounts, SendResult
+from nudgebot.domain.statuses import DeliveryStatus
 from nudgebot.services.subscriptions import SubscriptionService
 
 CATCH_UP = timedelta(hours=3)
@@ -38,9 +39,9 @@ async def claim(
     *,
     limit: int = 100,
     counts: ClaimCounts | None = None,
-) -> list[Job]:
+) -> list[Claim]:
     async with sessions.begin() as session:
-        return await ledger.claim_due(
+        return await tips.claim_due(
             session,
             now,
             limit=limit,
@@ -142,12 +143,12 @@ async def test_recording_outcomes_updates_each_delivery(
     await subscribe(sessions, clock, 1, 2, 3)
     jobs = await claim(sessions, NINE, content)
     outcomes = [
-        Outcome(jobs[0], DeliveryStatus.SENT, message_id=77),
-        Outcome(jobs[1], DeliveryStatus.UNKNOWN, error="maybe sent"),
-        Outcome(jobs[2], DeliveryStatus.RETRY, retry_at=NINE + timedelta(minutes=1)),
+        SendResult(jobs[0], DeliveryStatus.SENT, message_id=77),
+        SendResult(jobs[1], DeliveryStatus.UNKNOWN, error="maybe sent"),
+        SendResult(jobs[2], DeliveryStatus.RETRY, retry_at=NINE + timedelta(minutes=1)),
     ]
     async with sessions.begin() as session:
-        await ledger.record_outcomes(session, outcomes, NINE)
+        await ledger.record_results(session, outcomes, NINE)
     assert await statuses(sessions) == ["sent", "unknown", "retry"]
 
 
@@ -157,9 +158,9 @@ async def test_a_retry_is_claimed_again_when_its_time_comes(
     await subscribe(sessions, clock, 1)
     [job] = await claim(sessions, NINE, content)
     async with sessions.begin() as session:
-        await ledger.record_outcomes(
+        await ledger.record_results(
             session,
-            [Outcome(job, DeliveryStatus.RETRY, retry_at=NINE + timedelta(minutes=1))],
+            [SendResult(job, DeliveryStatus.RETRY, retry_at=NINE + timedelta(minutes=1))],
             NINE,
         )
     async with sessions.begin() as session:
@@ -240,9 +241,9 @@ async def test_claim_and_record_cost_the_same_statements_whatever_the_batch_size
     with count_statements(database) as statements:
         jobs = await claim(sessions, NINE, content, limit=batch)
         async with sessions.begin() as session:
-            await ledger.record_outcomes(
+            await ledger.record_results(
                 session,
-                [Outcome(job, DeliveryStatus.SENT, message_id=job.chat_id) for job in jobs],
+                [SendResult(job, DeliveryStatus.SENT, message_id=job.chat_id) for job in jobs],
                 NINE,
             )
     assert len(jobs) == batch

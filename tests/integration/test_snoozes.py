@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
 from nudgebot.content.model import Content
-from nudgebot.db.ledger import ClaimCounts, Job
 from nudgebot.db.models import CheckIn, Delivery, Snooze
+from nudgebot.delivery.options import EngineOptions
 from nudgebot.delivery.sources.reminders import ReminderSource
+from nudgebot.domain.deliveries import Claim, ClaimCounts
 from nudgebot.domain.replies import Outcome as Answer
 from nudgebot.domain.snooze import SnoozeChoice
 from nudgebot.services.checkins import CheckinService
@@ -30,12 +31,12 @@ def snoozes(sessions: async_sessionmaker[AsyncSession], clock: ManualClock) -> S
 
 @pytest.fixture
 def source(sessions: async_sessionmaker[AsyncSession], content: Content) -> ReminderSource:
-    return ReminderSource(content, sessions, timedelta(hours=3))
+    return ReminderSource(content, sessions, EngineOptions(catch_up=timedelta(hours=3)))
 
 
 async def claim(
     sessions: async_sessionmaker[AsyncSession], source: ReminderSource, clock: ManualClock
-) -> tuple[list[Job], ClaimCounts]:
+) -> tuple[list[Claim], ClaimCounts]:
     counts = ClaimCounts()
     async with sessions.begin() as session:
         jobs = await source.claim(session, clock.now(), limit=10, claimed_by="t", counts=counts)

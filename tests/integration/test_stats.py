@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,7 +19,7 @@ def subscriber(chat_id: int, status: str) -> Subscriber:
         chat_id=chat_id,
         status=status,
         timezone="UTC",
-        send_time="09:00",
+        send_time=time(9),
         created_at=NOW - timedelta(days=30),
         updated_at=NOW,
     )

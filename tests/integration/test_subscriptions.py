@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
+from nudgebot.services.errors import NotSubscribedError
 from nudgebot.services.subscriptions import SubscriptionService
-from nudgebot.services.views import NotSubscribedError
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
-from nudgebot.db.ledger import ClaimCounts, Job
 from nudgebot.db.models import Delivery, Subscriber
 from nudgebot.db.summaries import claim_summaries
+from nudgebot.domain.deliveries import Claim, ClaimCounts
 from nudgebot.domain.summary_request import SummaryRequest
 from nudgebot.services.subscriptions import SubscriptionService
 from nudgebot.services.summary_settings import SummaryService
@@ -30,7 +30,7 @@ async def claim(
     *,
     limit: int = 100,
     counts: ClaimCounts | None = None,
-) -> list[Job]:
+) -> list[Claim]:
     async with sessions.begin() as session:
         return await claim_summaries(
             session,

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from nudgebot.content.model import Content, telegram_html_problems, telegram_length
+from nudgebot.content.model import Content
+from nudgebot.content.telegram_html import telegram_html_problems, telegram_length
 from nudgebot.domain.encouragement import Encouragement
 from nudgebot.domain.progress import ProgressData, build_progress
 from nudgebot.render.captions import MAX_CAPTION, progress_caption, summary_caption

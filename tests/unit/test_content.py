@@ -11,19 +11,12 @@ import pytest
 import yaml
 
 from nudgebot.content.languages import DEFAULT_LANGUAGE
-from nudgebot.content.model import (
-    DEFAULT_CONTENT_DIR,
-    MESSAGE_PLACEHOLDERS,
-    REQUIRED_COMMANDS,
-    REQUIRED_MESSAGES,
-    Content,
-    ContentError,
-    ContentProblem,
-    Tip,
-    check_content,
-    load_content,
-    visible_text,
-)
+from nudgebot.content.loader import check_content, load_content
+from nudgebot.content.model import Content, Tip
+from nudgebot.content.paths import DEFAULT_CONTENT_DIR
+from nudgebot.content.problems import ContentError, ContentProblem
+from nudgebot.content.schema import MESSAGE_PLACEHOLDERS, REQUIRED_COMMANDS, REQUIRED_MESSAGES
+from nudgebot.content.telegram_html import visible_text
 
 TIP_IDS = (
     "fiber",

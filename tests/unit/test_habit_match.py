@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nudgebot.content.model import Content, load_content
+from nudgebot.content.loader import load_content
+from nudgebot.content.model import Content
 from nudgebot.domain.habit_match import HabitMatcher, HabitMention, stem
 from nudgebot.domain.replies import Outcome
 

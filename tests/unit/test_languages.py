@@ -12,15 +12,11 @@ import pytest
 import yaml
 
 from nudgebot.content.languages import base_code
-from nudgebot.content.model import (
-    DEFAULT_CONTENT_DIR,
-    REQUIRED_MESSAGES,
-    Content,
-    ContentError,
-    ContentProblem,
-    check_content,
-    load_content,
-)
+from nudgebot.content.loader import check_content, load_content
+from nudgebot.content.model import Content
+from nudgebot.content.paths import DEFAULT_CONTENT_DIR
+from nudgebot.content.problems import ContentError, ContentProblem
+from nudgebot.content.schema import REQUIRED_MESSAGES
 from nudgebot.domain.humanize import Wording, count_days, describe_next
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -57,12 +57,6 @@ def in_virtual_time(test: Callable[[], Coroutine[Any, Any, None]]) -> None:
         runner.run(test())
 
 
-@pytest.fixture(autouse=True)
-def _timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    # PTB 22.8 warns when RetryAfter is built with the legacy int view; opt in to timedelta.
-    monkeypatch.setenv("PTB_TIMEDELTA", "true")
-
-
 def limiter(**kwargs: Any) -> SendRateLimiter:
     return SendRateLimiter(clock=asyncio.get_running_loop().time, **kwargs)
 

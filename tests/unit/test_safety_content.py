@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nudgebot.content.model import DEFAULT_CONTENT_DIR, check_content, load_content
+from nudgebot.content.loader import check_content, load_content
+from nudgebot.content.paths import DEFAULT_CONTENT_DIR
 from nudgebot.content.zone_countries import load_zone_countries, parse_zone_table
 from nudgebot.domain.crisis import signals_crisis
 

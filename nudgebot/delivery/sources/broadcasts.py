@@ -1,4 +1,4 @@
-"""The delivery engine's broadcast source: claims recorded announcements and sends them."""
+"""Broadcasts as a delivery source: claims the recorded recipients and sends them the text."""
 
 from __future__ import annotations
 
@@ -12,26 +12,25 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from nudgebot.db import broadcasts
-from nudgebot.db.ledger import ClaimCounts, Job, Moment
-from nudgebot.db.models import Delivery, DeliveryKind, DeliveryStatus
+from nudgebot.db.ledger import Moment
+from nudgebot.delivery.options import EngineOptions
+from nudgebot.delivery.source import Source
+from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.statuses import DeliveryKind
 
 
-class BroadcastSource:
+class BroadcastSource(Source):
     """Sends each broadcast's recipients their one copy, through the engine's batches, rate
     limiter and error handling; retries come back through the engine's own retry claim."""
 
     kind = DeliveryKind.BROADCAST
 
     def due(self, now: Moment) -> ColumnElement[bool]:
-        return exists().where(
-            Delivery.status == DeliveryStatus.PENDING, Delivery.kind == DeliveryKind.BROADCAST
-        )
+        return exists().where(broadcasts.pending_due())
 
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], *, paid_broadcast: bool = False
-    ) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], options: EngineOptions) -> None:
         self._sessions = sessions
-        self._paid_broadcast = paid_broadcast
+        self._paid_broadcast = options.paid_broadcast
         # Announcements never change once recorded, so each text is read once per process.
         self._texts: dict[str, str] = {}
         self._loading = asyncio.Lock()
@@ -44,19 +43,19 @@ class BroadcastSource:
         limit: int,
         claimed_by: str,
         counts: ClaimCounts,
-    ) -> list[Job]:
-        jobs = await broadcasts.claim_pending(
+    ) -> list[Claim]:
+        claims = await broadcasts.claim_pending(
             session, now, limit=limit, claimed_by=claimed_by, counts=counts
         )
-        missing = {int(job.ref) for job in jobs if job.ref not in self._texts}
+        missing = {int(claim.ref) for claim in claims if claim.ref not in self._texts}
         if missing:
             self._texts.update(await broadcasts.texts(session, missing))
-        return jobs
+        return claims
 
-    async def send(self, bot: Bot, job: Job, chat_id: int) -> int:
+    async def send(self, bot: Bot, claim: Claim, chat_id: int) -> int:
         message = await bot.send_message(
             chat_id=chat_id,
-            text=await self._text(job.ref),
+            text=await self._text(claim.ref),
             parse_mode=ParseMode.HTML,
             allow_paid_broadcast=True if self._paid_broadcast else None,
         )

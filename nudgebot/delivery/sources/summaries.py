@@ -1,9 +1,9 @@
-"""The weekly summary as a delivery source: the engine claims it and sends the picture."""
+"""The weekly summary as a delivery source: the 4-week picture and a line, in their language."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, exists
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -11,37 +11,36 @@ from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 
 from nudgebot.content.model import Content
-from nudgebot.db.ledger import ClaimCounts, Job, Moment
-from nudgebot.db.models import DeliveryKind, Subscriber
-from nudgebot.db.summaries import claim_summaries
+from nudgebot.db.ledger import Moment
+from nudgebot.db.summaries import claim_summaries, summary_due
+from nudgebot.delivery.options import EngineOptions
+from nudgebot.delivery.source import Source
+from nudgebot.domain.deliveries import Claim, ClaimCounts
 from nudgebot.domain.encouragement import choose_line, week_facts
+from nudgebot.domain.statuses import DeliveryKind
 from nudgebot.render.captions import summary_caption
 from nudgebot.render.picture import PICTURE_FILENAME, labels_from, render_progress
 from nudgebot.services.progress import habits_of, load_progress
 
 
-class SummarySource:
+class SummarySource(Source):
     """One summary per subscriber-week: the 4-week picture and a line chosen from the week."""
 
     kind = DeliveryKind.SUMMARY
-
-    def due(self, now: Moment) -> ColumnElement[bool]:
-        return exists().where(Subscriber.next_summary_at <= now)
 
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
         content: Content,
-        *,
-        catch_up: timedelta,
-        paid_broadcast: bool = False,
+        options: EngineOptions,
     ) -> None:
         self._sessions = sessions
         self._content = content
-        self._catch_up = catch_up
-        self._paid_broadcast = paid_broadcast
-        self._habits = habits_of(content)
-        self._labels = labels_from(content)
+        self._catch_up = options.catch_up
+        self._paid_broadcast = options.paid_broadcast
+
+    def due(self, now: Moment) -> ColumnElement[bool]:
+        return exists().where(summary_due(now))
 
     async def claim(
         self,
@@ -51,27 +50,25 @@ class SummarySource:
         limit: int,
         claimed_by: str,
         counts: ClaimCounts,
-    ) -> list[Job]:
+    ) -> list[Claim]:
         return await claim_summaries(
-            session,
-            now,
-            limit=limit,
-            catch_up=self._catch_up,
-            claimed_by=claimed_by,
-            counts=counts,
+            session, now, limit=limit, catch_up=self._catch_up, claimed_by=claimed_by, counts=counts
         )
 
-    async def send(self, bot: Bot, job: Job, chat_id: int) -> int:
+    async def send(self, bot: Bot, claim: Claim, chat_id: int) -> int:
+        content = self._content.for_language(claim.language)
         # The week is the one ending on the summary's local date, even when sent late.
         async with self._sessions() as session:
-            data = await load_progress(session, job.subscriber_id, job.local_date, self._habits)
+            data = await load_progress(
+                session, claim.subscriber_id, claim.local_date, habits_of(content)
+            )
         line = choose_line(week_facts(data))
         # Drawing is CPU work: a worker thread keeps the other sends in the batch moving.
-        png = await asyncio.to_thread(render_progress, data, self._labels)
+        png = await asyncio.to_thread(render_progress, data, labels_from(content))
         message = await bot.send_photo(
             chat_id=chat_id,
             photo=InputFile(png, filename=PICTURE_FILENAME),
-            caption=summary_caption(self._content, data, line),
+            caption=summary_caption(content, data, line),
             parse_mode=ParseMode.HTML,
             allow_paid_broadcast=True if self._paid_broadcast else None,
         )
