@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nudgebot.db.models import Broadcast, Delivery, Subscriber
 from nudgebot.db.queries import insert_or_ignore
 from nudgebot.db.types import UTCDateTime
-from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.deliveries import Claim, ClaimRequest
 from nudgebot.domain.statuses import DeliveryKind, DeliveryStatus, SubscriberStatus
 
 NOT_ACTIVE = "subscriber no longer active"
@@ -80,22 +80,21 @@ async def record(session: AsyncSession, digest: str, text: str, now: datetime) -
     return broadcast_id
 
 
-async def claim_pending(
-    session: AsyncSession, now: datetime, *, limit: int, claimed_by: str, counts: ClaimCounts
-) -> list[Claim]:
+async def claim_pending(session: AsyncSession, request: ClaimRequest) -> list[Claim]:
     """Claim up to `limit` recipients still waiting: the 'pending' -> 'claimed' update is the
     claim, committed before anything is sent, so a recipient is claimed once at most.
 
     Who stopped, paused or blocked the bot since the broadcast was recorded is skipped
     (counted as expired): they chose not to hear from it now.
     """
+    now = request.now
     rows = (
         await session.execute(
             select(Delivery, Subscriber.chat_id, Subscriber.status)
             .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
             .where(pending_due())
             .order_by(Delivery.next_attempt_at, Delivery.id)
-            .limit(limit)
+            .limit(request.limit)
             .with_for_update(skip_locked=True, of=Delivery)
         )
     ).all()
@@ -105,13 +104,13 @@ async def claim_pending(
         if status != SubscriberStatus.ACTIVE:
             delivery.status = DeliveryStatus.EXPIRED
             delivery.error = NOT_ACTIVE
-            counts.expired += 1
+            request.counts.expired += 1
             continue
         delivery.status = DeliveryStatus.CLAIMED
         # A retry's catch-up window counts from the first attempt, not from the recording.
         delivery.due_at = now
         delivery.claimed_at = now
-        delivery.claimed_by = claimed_by
+        delivery.claimed_by = request.claimed_by
         delivery.attempts = 1
         delivery.chat_id = chat_id
         claims.append(

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, exists, or_, select, upda
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nudgebot.db.models import Base, Delivery, Subscriber, split_seen
-from nudgebot.domain.deliveries import Claim, ClaimCounts, SendResult
+from nudgebot.domain.deliveries import Claim, ClaimRequest, SendResult
 from nudgebot.domain.statuses import DeliveryKind, DeliveryStatus
 
 # A moment: a datetime, or a bound parameter standing for one in a statement built once.
@@ -53,22 +53,20 @@ async def mark_stale_claims_unknown(session: AsyncSession, now: datetime, lease:
 
 async def claim_retries(
     session: AsyncSession,
-    now: datetime,
+    request: ClaimRequest,
     *,
-    limit: int,
     catch_up: timedelta,
-    claimed_by: str,
-    counts: ClaimCounts,
     kinds: Sequence[str] = (DeliveryKind.TIP,),
 ) -> list[Claim]:
     """Deliveries of these kinds that surely were not sent and whose retry time has come."""
+    now, counts = request.now, request.counts
     rows = (
         await session.execute(
             select(Delivery, Subscriber.chat_id, Subscriber.language, Subscriber.language_code)
             .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
             .where(_retry_due(now, kinds))
             .order_by(Delivery.next_attempt_at)
-            .limit(limit)
+            .limit(request.limit)
             .with_for_update(skip_locked=True, of=Delivery)
         )
     ).all()
@@ -83,7 +81,7 @@ async def claim_retries(
             continue
         delivery.status = DeliveryStatus.CLAIMED
         delivery.claimed_at = now
-        delivery.claimed_by = claimed_by
+        delivery.claimed_by = request.claimed_by
         delivery.attempts += 1
         claims.append(
             Claim(

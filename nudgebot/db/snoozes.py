@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, exists, select, update
@@ -14,7 +14,7 @@ from nudgebot.db import queries
 from nudgebot.db.claims import claim_row, insert_claims
 from nudgebot.db.ledger import Moment
 from nudgebot.db.models import CheckIn, Snooze, Subscriber
-from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.deliveries import Claim, ClaimRequest
 from nudgebot.domain.schedule import local_today
 from nudgebot.domain.statuses import DeliveryKind, SnoozeStatus, SubscriberStatus
 
@@ -33,19 +33,14 @@ def reminder_due(now: Moment) -> ColumnElement[bool]:
 
 
 async def claim_reminders(
-    session: AsyncSession,
-    now: datetime,
-    *,
-    limit: int,
-    catch_up: timedelta,
-    claimed_by: str,
-    counts: ClaimCounts,
+    session: AsyncSession, request: ClaimRequest, *, catch_up: timedelta
 ) -> list[tuple[Claim, ReminderPlan]]:
     """Claim due reminders: the ledger's UNIQUE (subscriber, kind, day) allows one per day.
 
     A snooze whose day was logged meanwhile is cancelled; one missed while the bot was down
     (or paused, stopped) expires quietly.
     """
+    now = request.now
     logged = exists().where(
         CheckIn.subscriber_id == Snooze.subscriber_id,
         CheckIn.local_date == Snooze.local_date,
@@ -57,7 +52,7 @@ async def claim_reminders(
             .join(Subscriber, Subscriber.id == Snooze.subscriber_id)
             .where(reminder_due(now))
             .order_by(Snooze.remind_at)
-            .limit(limit)
+            .limit(request.limit)
             .with_for_update(skip_locked=True, of=Snooze)
         )
     ).all()
@@ -74,7 +69,7 @@ async def claim_reminders(
             or now - snooze.remind_at > catch_up
         ):
             snooze.status = SnoozeStatus.EXPIRED
-            counts.expired += 1
+            request.counts.expired += 1
         else:
             snooze.status = SnoozeStatus.CLAIMED
             claimed.append((snooze, subscriber))
@@ -86,11 +81,11 @@ async def claim_reminders(
                     local_date=snooze.local_date,
                     due_at=snooze.remind_at,
                     now=now,
-                    claimed_by=claimed_by,
+                    claimed_by=request.claimed_by,
                     tip_id=snooze.tip_id,
                 )
             )
-    by_subscriber = await insert_claims(session, planned, counts)
+    by_subscriber = await insert_claims(session, planned, request.counts)
     if not by_subscriber:
         return []
     focus = await open_focus(session, [(s.subscriber_id, s.local_date) for s, _ in claimed])

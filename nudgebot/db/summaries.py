@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nudgebot.db.claims import claim_row, insert_claims
 from nudgebot.db.ledger import Moment
 from nudgebot.db.models import Subscriber
-from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.deliveries import Claim, ClaimRequest
 from nudgebot.domain.schedule import next_weekly
 from nudgebot.domain.statuses import DeliveryKind, SubscriberStatus
 
@@ -36,26 +36,21 @@ def schedule_summary(row: Subscriber, not_before: datetime, after: date | None =
 
 
 async def claim_summaries(
-    session: AsyncSession,
-    now: datetime,
-    *,
-    limit: int,
-    catch_up: timedelta,
-    claimed_by: str,
-    counts: ClaimCounts,
+    session: AsyncSession, request: ClaimRequest, *, catch_up: timedelta
 ) -> list[Claim]:
     """Claim due summaries: one ledger row per (subscriber, week's summary date), then advance.
 
     One indexed range scan on next_summary_at finds the due rows; the UNIQUE claim row makes a
     second summary for the same week impossible, across restarts and replicas.
     """
+    now = request.now
     rows = list(
         (
             await session.execute(
                 select(Subscriber)
                 .where(summary_due(now))
                 .order_by(Subscriber.next_summary_at)
-                .limit(limit)
+                .limit(request.limit)
                 .with_for_update(skip_locked=True)
             )
         ).scalars()
@@ -77,11 +72,11 @@ async def claim_summaries(
                 local_date=row.next_summary_date,
                 due_at=row.next_summary_at,
                 now=now,
-                claimed_by=claimed_by,
+                claimed_by=request.claimed_by,
                 late=now - row.next_summary_at > catch_up,
             )
         )
-    claimed = await insert_claims(session, planned, counts)
+    claimed = await insert_claims(session, planned, request.counts)
     claims: list[Claim] = []
     for row in rows:
         if row.id in claimed:

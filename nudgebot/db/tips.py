@@ -15,7 +15,7 @@ from nudgebot.db.ledger import Moment
 from nudgebot.db.models import Subscriber, split_seen
 from nudgebot.db.queries import logged_counts
 from nudgebot.db.types import UTCDateTime
-from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.deliveries import Claim, ClaimRequest
 from nudgebot.domain.rotation import cycle_complete, pick_next
 from nudgebot.domain.schedule import next_due
 from nudgebot.domain.statuses import DeliveryKind, SubscriberStatus
@@ -61,13 +61,10 @@ _ADVANCE = (
 
 async def claim_due(
     session: AsyncSession,
-    now: datetime,
+    request: ClaimRequest,
     *,
-    limit: int,
     tip_order: Sequence[str],
     catch_up: timedelta,
-    claimed_by: str,
-    counts: ClaimCounts,
 ) -> list[Claim]:
     """Claim the oldest due subscribers: one ledger row per (subscriber, local day), then advance.
 
@@ -75,12 +72,13 @@ async def claim_due(
     other. Three statements per batch, each with the same SQL every time (executemany), so
     compiled once and cached.
     """
+    now = request.now
     due = (
         await session.execute(
             select(*_DUE_COLUMNS)
             .where(tip_due(now))
             .order_by(Subscriber.next_due_at)
-            .limit(limit)
+            .limit(request.limit)
             .with_for_update(skip_locked=True)
         )
     ).all()
@@ -105,14 +103,14 @@ async def claim_due(
                 local_date=row.next_local_date,
                 due_at=row.next_due_at,
                 now=now,
-                claimed_by=claimed_by,
+                claimed_by=request.claimed_by,
                 late=late,
                 tip_id=tip_id,
             )
         )
         if not late:
             picks[row.id] = (tip_id, seen, row.id in opening)
-    claimed = await insert_claims(session, planned, counts)
+    claimed = await insert_claims(session, planned, request.counts)
     claims: list[Claim] = []
     advanced: list[dict[str, object]] = []
     resumed: list[int] = []

@@ -26,7 +26,7 @@ from nudgebot.delivery.outcomes import result_of_error, retry_delay
 from nudgebot.delivery.pipeline import Pipeline
 from nudgebot.delivery.report import TickReport
 from nudgebot.delivery.source import Source
-from nudgebot.domain.deliveries import Claim, ClaimCounts, SendResult
+from nudgebot.domain.deliveries import Claim, ClaimCounts, ClaimRequest, SendResult
 from nudgebot.domain.statuses import DeliveryStatus
 
 log = logging.getLogger(__name__)
@@ -148,22 +148,15 @@ class DeliveryEngine:
                 counts.stale_unknown = await ledger.mark_stale_claims_unknown(
                     session, now, self._options.lease
                 )
+            request = ClaimRequest(now, limit, self._replica, counts)
             claims = await ledger.claim_retries(
-                session,
-                now,
-                limit=limit,
-                catch_up=self._options.catch_up,
-                claimed_by=self._replica,
-                counts=counts,
-                kinds=tuple(self._sources),
+                session, request, catch_up=self._options.catch_up, kinds=tuple(self._sources)
             )
             for source in self._sources.values():
                 room = limit - len(claims)
                 if room <= 0:
                     break
-                claims += await source.claim(
-                    session, now, limit=room, claimed_by=self._replica, counts=counts
-                )
+                claims += await source.claim(session, replace(request, limit=room))
             return await self._prepare(session, claims)
 
     async def _prepare(self, session: AsyncSession, claims: list[Claim]) -> list[Claim]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from datetime import datetime
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
 from nudgebot.db.ledger import Moment
-from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.deliveries import Claim, ClaimRequest
 
 
 class Source(ABC):
@@ -32,15 +31,7 @@ class Source(ABC):
         """
 
     @abstractmethod
-    async def claim(
-        self,
-        session: AsyncSession,
-        now: datetime,
-        *,
-        limit: int,
-        claimed_by: str,
-        counts: ClaimCounts,
-    ) -> list[Claim]:
+    async def claim(self, session: AsyncSession, request: ClaimRequest) -> list[Claim]:
         """Claim up to `limit` due messages in the caller's transaction (ledger rows first)."""
 
     async def prepare(self, session: AsyncSession, claims: list[Claim]) -> list[Claim]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from nudgebot.domain.statuses import DeliveryKind, DeliveryStatus, SubscriberStatus
@@ -47,3 +47,13 @@ class ClaimCounts:
 
     expired: int = 0
     stale_unknown: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRequest:
+    """The terms of one claim: the moment, how many it may take, who takes them, what it counts."""
+
+    now: datetime
+    limit: int
+    claimed_by: str
+    counts: ClaimCounts = field(default_factory=ClaimCounts)

@@ -16,7 +16,7 @@ from nudgebot.delivery.engine import DeliveryEngine
 from nudgebot.delivery.options import EngineOptions
 from nudgebot.delivery.source import Source
 from nudgebot.delivery.sources.tips import TipSource
-from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.deliveries import Claim, ClaimRequest
 from nudgebot.domain.statuses import DeliveryStatus
 from tests.e2e.harness import Bot
 from tests.e2e.test_subscriber_journey import subscribe
@@ -29,15 +29,8 @@ class HelloSource(Source):
 
     kind = "hello"
 
-    async def claim(
-        self,
-        session: AsyncSession,
-        now: datetime,
-        *,
-        limit: int,
-        claimed_by: str,
-        counts: ClaimCounts,
-    ) -> list[Claim]:
+    async def claim(self, session: AsyncSession, request: ClaimRequest) -> list[Claim]:
+        now, limit, claimed_by = request.now, request.limit, request.claimed_by
         if now < HELLO_AT:
             return []
         subscribers = (await session.execute(select(Subscriber).limit(limit))).scalars().all()

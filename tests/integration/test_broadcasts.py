@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from nudgebot.clock import ManualClock
 from nudgebot.db import broadcasts, ledger
 from nudgebot.db.models import Delivery, Subscriber
-from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.deliveries import Claim, ClaimCounts, ClaimRequest
 from nudgebot.domain.statuses import DeliveryKind, DeliveryStatus
 from nudgebot.services.broadcasts import BroadcastService
 from nudgebot.services.subscriptions import SubscriptionService
@@ -27,7 +27,7 @@ async def claim_all(
 ) -> list[Claim]:
     async with sessions.begin() as session:
         return await broadcasts.claim_pending(
-            session, clock.now(), limit=1000, claimed_by="test", counts=counts or ClaimCounts()
+            session, ClaimRequest(clock.now(), 1000, "test", counts or ClaimCounts())
         )
 
 
@@ -121,7 +121,7 @@ async def test_claims_come_in_batches_of_the_limit(
     await BroadcastService(sessions, clock).record("Hi")
     async with sessions.begin() as session:
         batch = await broadcasts.claim_pending(
-            session, clock.now(), limit=2, claimed_by="test", counts=ClaimCounts()
+            session, ClaimRequest(clock.now(), 2, "test", ClaimCounts())
         )
     assert len(batch) == 2
     assert len(await claim_all(sessions, clock)) == 3

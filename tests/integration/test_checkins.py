@@ -12,7 +12,7 @@ from nudgebot.clock import ManualClock
 from nudgebot.content.model import Content
 from nudgebot.db import ledger, tips
 from nudgebot.db.models import CheckIn, Note
-from nudgebot.domain.deliveries import Claim, ClaimCounts, SendResult
+from nudgebot.domain.deliveries import Claim, ClaimCounts, ClaimRequest, SendResult
 from nudgebot.domain.replies import Outcome as Answer
 from nudgebot.domain.statuses import DeliveryStatus
 from nudgebot.services.checkins import ButtonResult, CheckinService, TextResult
@@ -33,12 +33,9 @@ async def deliver_today(
     async with sessions.begin() as session:
         [job] = await tips.claim_due(
             session,
-            clock.now(),
-            limit=10,
+            ClaimRequest(clock.now(), 10, "t", ClaimCounts()),
             tip_order=content.tip_ids,
             catch_up=timedelta(hours=3),
-            claimed_by="t",
-            counts=ClaimCounts(),
         )
         await ledger.record_results(
             session, [SendResult(job, DeliveryStatus.SENT, message_id=message_id)], clock.now()

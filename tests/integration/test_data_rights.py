@@ -15,7 +15,7 @@ from nudgebot.clock import ManualClock
 from nudgebot.content.model import Content
 from nudgebot.db import ledger, tips
 from nudgebot.db.models import Base, Delivery, Subscriber
-from nudgebot.domain.deliveries import Claim, ClaimCounts, SendResult
+from nudgebot.domain.deliveries import Claim, ClaimCounts, ClaimRequest, SendResult
 from nudgebot.domain.statuses import DeliveryStatus, SubscriberStatus
 from nudgebot.services.checkins import CheckinService
 from nudgebot.services.data_rights import CSV_COLUMNS, DataRightsService
@@ -31,12 +31,9 @@ async def claim_all(
     async with sessions.begin() as session:
         return await tips.claim_due(
             session,
-            clock.now(),
-            limit=10,
+            ClaimRequest(clock.now(), 10, "t", ClaimCounts()),
             tip_order=content.tip_ids,
             catch_up=timedelta(hours=3),
-            claimed_by="t",
-            counts=ClaimCounts(),
         )
 
 
@@ -191,12 +188,7 @@ async def test_a_forgotten_subscriber_is_never_claimed_again(
     clock.advance(timedelta(minutes=1))
     async with sessions.begin() as session:
         retried = await ledger.claim_retries(
-            session,
-            clock.now(),
-            limit=10,
-            catch_up=timedelta(hours=3),
-            claimed_by="t",
-            counts=ClaimCounts(),
+            session, ClaimRequest(clock.now(), 10, "t", ClaimCounts()), catch_up=timedelta(hours=3)
         )
     assert [job.chat_id for job in retried] == [BOB]
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import ManualClock
 from nudgebot.db import ledger, tips
-from nudgebot.domain.deliveries import Claim, ClaimCounts, SendResult
+from nudgebot.domain.deliveries import Claim, ClaimCounts, ClaimRequest, SendResult
 from nudgebot.domain.statuses import DeliveryStatus
 from nudgebot.services.errors import NotSubscribedError
 from nudgebot.services.subscriptions import SubscriptionService
@@ -27,12 +27,9 @@ async def claim_at(sessions: async_sessionmaker[AsyncSession], now: datetime) ->
     async with sessions.begin() as session:
         return await tips.claim_due(
             session,
-            now,
-            limit=10,
+            ClaimRequest(now, 10, "test", ClaimCounts()),
             tip_order=("fiber", "sleep"),
             catch_up=CATCH_UP,
-            claimed_by="test",
-            counts=ClaimCounts(),
         )
 
 
@@ -79,6 +76,6 @@ async def test_a_retried_tip_carries_the_language_too(
         )
     async with sessions.begin() as session:
         [again] = await ledger.claim_retries(
-            session, later, limit=10, catch_up=CATCH_UP, claimed_by="t", counts=ClaimCounts()
+            session, ClaimRequest(later, 10, "t", ClaimCounts()), catch_up=CATCH_UP
         )
     assert again.language == "de"

@@ -15,7 +15,7 @@ from nudgebot.clock import ManualClock
 from nudgebot.content.model import Content
 from nudgebot.db import ledger, tips
 from nudgebot.db.models import Delivery, Subscriber
-from nudgebot.domain.deliveries import Claim, ClaimCounts, SendResult
+from nudgebot.domain.deliveries import Claim, ClaimCounts, ClaimRequest, SendResult
 from nudgebot.domain.statuses import DeliveryStatus
 from nudgebot.services.subscriptions import SubscriptionService
 
@@ -43,12 +43,9 @@ async def claim(
     async with sessions.begin() as session:
         return await tips.claim_due(
             session,
-            now,
-            limit=limit,
+            ClaimRequest(now, limit, "test", counts or ClaimCounts()),
             tip_order=content.tip_ids,
             catch_up=CATCH_UP,
-            claimed_by="test",
-            counts=counts or ClaimCounts(),
         )
 
 
@@ -165,17 +162,14 @@ async def test_a_retry_is_claimed_again_when_its_time_comes(
         )
     async with sessions.begin() as session:
         early = await ledger.claim_retries(
-            session, NINE, limit=10, catch_up=CATCH_UP, claimed_by="t", counts=ClaimCounts()
+            session, ClaimRequest(NINE, 10, "t", ClaimCounts()), catch_up=CATCH_UP
         )
         assert early == []
     async with sessions.begin() as session:
         [again] = await ledger.claim_retries(
             session,
-            NINE + timedelta(minutes=1),
-            limit=10,
+            ClaimRequest(NINE + timedelta(minutes=1), 10, "t", ClaimCounts()),
             catch_up=CATCH_UP,
-            claimed_by="t",
-            counts=ClaimCounts(),
         )
     assert again.delivery_id == job.delivery_id
     assert again.attempts == 2

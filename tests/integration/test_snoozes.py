@@ -14,7 +14,7 @@ from nudgebot.content.model import Content
 from nudgebot.db.models import CheckIn, Delivery, Snooze
 from nudgebot.delivery.options import EngineOptions
 from nudgebot.delivery.sources.reminders import ReminderSource
-from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.deliveries import Claim, ClaimCounts, ClaimRequest
 from nudgebot.domain.replies import Outcome as Answer
 from nudgebot.domain.snooze import SnoozeChoice
 from nudgebot.services.checkins import CheckinService
@@ -39,7 +39,7 @@ async def claim(
 ) -> tuple[list[Claim], ClaimCounts]:
     counts = ClaimCounts()
     async with sessions.begin() as session:
-        jobs = await source.claim(session, clock.now(), limit=10, claimed_by="t", counts=counts)
+        jobs = await source.claim(session, ClaimRequest(clock.now(), 10, "t", counts))
     return jobs, counts
 
 
@@ -148,9 +148,7 @@ async def test_a_check_in_racing_a_claim_waits_and_the_reminder_still_goes_once(
     await snoozes.snooze(CHAT, job.delivery_id, SnoozeChoice.ONE_HOUR)
     clock.advance(timedelta(hours=1))
     async with sessions.begin() as session:
-        jobs = await source.claim(
-            session, clock.now(), limit=10, claimed_by="t", counts=ClaimCounts()
-        )
+        jobs = await source.claim(session, ClaimRequest(clock.now(), 10, "t", ClaimCounts()))
         # The check-in starts while the claim's transaction is open: it must wait for it.
         press = asyncio.create_task(checkins.record_button(CHAT, job.delivery_id, Answer.DONE))
         await asyncio.sleep(0.2)

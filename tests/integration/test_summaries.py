@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from nudgebot.clock import ManualClock
 from nudgebot.db.models import Delivery, Subscriber
 from nudgebot.db.summaries import claim_summaries
-from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.deliveries import Claim, ClaimCounts, ClaimRequest
 from nudgebot.domain.summary_request import SummaryRequest
 from nudgebot.services.subscriptions import SubscriptionService
 from nudgebot.services.summary_settings import SummaryService
@@ -33,12 +33,7 @@ async def claim(
 ) -> list[Claim]:
     async with sessions.begin() as session:
         return await claim_summaries(
-            session,
-            now,
-            limit=limit,
-            catch_up=CATCH_UP,
-            claimed_by="test",
-            counts=counts or ClaimCounts(),
+            session, ClaimRequest(now, limit, "test", counts or ClaimCounts()), catch_up=CATCH_UP
         )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 
 from sqlalchemy import ColumnElement, exists
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,7 +14,7 @@ from nudgebot.db import broadcasts
 from nudgebot.db.ledger import Moment
 from nudgebot.delivery.options import EngineOptions
 from nudgebot.delivery.source import Source
-from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.deliveries import Claim, ClaimRequest
 from nudgebot.domain.statuses import DeliveryKind
 
 
@@ -35,18 +34,8 @@ class BroadcastSource(Source):
         self._texts: dict[str, str] = {}
         self._loading = asyncio.Lock()
 
-    async def claim(
-        self,
-        session: AsyncSession,
-        now: datetime,
-        *,
-        limit: int,
-        claimed_by: str,
-        counts: ClaimCounts,
-    ) -> list[Claim]:
-        claims = await broadcasts.claim_pending(
-            session, now, limit=limit, claimed_by=claimed_by, counts=counts
-        )
+    async def claim(self, session: AsyncSession, request: ClaimRequest) -> list[Claim]:
+        claims = await broadcasts.claim_pending(session, request)
         missing = {int(claim.ref) for claim in claims if claim.ref not in self._texts}
         if missing:
             self._texts.update(await broadcasts.texts(session, missing))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import ColumnElement, exists
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup
@@ -15,7 +13,7 @@ from nudgebot.db.ledger import Moment
 from nudgebot.db.snoozes import ReminderPlan
 from nudgebot.delivery.options import EngineOptions
 from nudgebot.delivery.source import Source
-from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.deliveries import Claim, ClaimRequest
 from nudgebot.domain.statuses import DeliveryKind
 from nudgebot.render.keyboards import as_buttons, checkin_pairs, focus_pairs
 
@@ -44,18 +42,8 @@ class ReminderSource(Source):
     def due(self, now: Moment) -> ColumnElement[bool]:
         return exists().where(snoozes.reminder_due(now))
 
-    async def claim(
-        self,
-        session: AsyncSession,
-        now: datetime,
-        *,
-        limit: int,
-        claimed_by: str,
-        counts: ClaimCounts,
-    ) -> list[Claim]:
-        reminders = await snoozes.claim_reminders(
-            session, now, limit=limit, catch_up=self._catch_up, claimed_by=claimed_by, counts=counts
-        )
+    async def claim(self, session: AsyncSession, request: ClaimRequest) -> list[Claim]:
+        reminders = await snoozes.claim_reminders(session, request, catch_up=self._catch_up)
         self._plans.update((claim.delivery_id, plan) for claim, plan in reminders)
         return [claim for claim, _ in reminders]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 
 from sqlalchemy import ColumnElement, exists
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,7 +14,7 @@ from nudgebot.db.ledger import Moment
 from nudgebot.db.summaries import claim_summaries, summary_due
 from nudgebot.delivery.options import EngineOptions
 from nudgebot.delivery.source import Source
-from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.deliveries import Claim, ClaimRequest
 from nudgebot.domain.encouragement import choose_line, week_facts
 from nudgebot.domain.statuses import DeliveryKind
 from nudgebot.render.captions import summary_caption
@@ -42,18 +41,8 @@ class SummarySource(Source):
     def due(self, now: Moment) -> ColumnElement[bool]:
         return exists().where(summary_due(now))
 
-    async def claim(
-        self,
-        session: AsyncSession,
-        now: datetime,
-        *,
-        limit: int,
-        claimed_by: str,
-        counts: ClaimCounts,
-    ) -> list[Claim]:
-        return await claim_summaries(
-            session, now, limit=limit, catch_up=self._catch_up, claimed_by=claimed_by, counts=counts
-        )
+    async def claim(self, session: AsyncSession, request: ClaimRequest) -> list[Claim]:
+        return await claim_summaries(session, request, catch_up=self._catch_up)
 
     async def send(self, bot: Bot, claim: Claim, chat_id: int) -> int:
         content = self._content.for_language(claim.language)

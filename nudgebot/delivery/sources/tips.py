@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 
 from sqlalchemy import ColumnElement, exists
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +14,7 @@ from nudgebot.db import queries, tips
 from nudgebot.db.ledger import Moment
 from nudgebot.delivery.options import EngineOptions
 from nudgebot.delivery.source import Source
-from nudgebot.domain.deliveries import Claim, ClaimCounts
+from nudgebot.domain.deliveries import Claim, ClaimRequest
 from nudgebot.domain.statuses import DeliveryKind
 from nudgebot.render.keyboards import keyboard_json, tip_buttons
 from nudgebot.telegram.prepared_call import post_prepared
@@ -36,23 +35,9 @@ class TipSource(Source):
     def due(self, now: Moment) -> ColumnElement[bool]:
         return exists().where(tips.tip_due(now))
 
-    async def claim(
-        self,
-        session: AsyncSession,
-        now: datetime,
-        *,
-        limit: int,
-        claimed_by: str,
-        counts: ClaimCounts,
-    ) -> list[Claim]:
+    async def claim(self, session: AsyncSession, request: ClaimRequest) -> list[Claim]:
         return await tips.claim_due(
-            session,
-            now,
-            limit=limit,
-            tip_order=self._content.tip_ids,
-            catch_up=self._catch_up,
-            claimed_by=claimed_by,
-            counts=counts,
+            session, request, tip_order=self._content.tip_ids, catch_up=self._catch_up
         )
 
     async def prepare(self, session: AsyncSession, claims: list[Claim]) -> list[Claim]:
