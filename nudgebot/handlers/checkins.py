@@ -16,7 +16,7 @@ from nudgebot.handlers.reading import answer_faq_number
 from nudgebot.handlers.subscription import apply_time_text, apply_timezone_text
 from nudgebot.render.callbacks import Prefix, payload
 from nudgebot.render.keyboards import undo_keyboard
-from nudgebot.services.checkins import ButtonResult, Logged, TextResult
+from nudgebot.services.checkin_results import ButtonResult, Logged, TextResult
 from nudgebot.services.errors import NotSubscribedError
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,8 @@ from nudgebot.domain.habit_match import HabitMatcher
 from nudgebot.domain.replies import Outcome
 from nudgebot.handlers.context import BotContext
 from nudgebot.monitoring.metrics import Metrics
-from nudgebot.services.checkins import ButtonResult, CheckinService, Logged, TextResult
+from nudgebot.services.checkin_results import ButtonResult, Logged, TextResult
+from nudgebot.services.checkins import CheckinService
 
 # Results that wrote a check-in or a note; duplicates, stale and repeated presses wrote nothing.
 _BUTTON_RECORDED = frozenset({ButtonResult.RECORDED, ButtonResult.CHANGED})

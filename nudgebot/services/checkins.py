@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -19,35 +17,8 @@ from nudgebot.domain.habit_match import HabitMatcher, HabitMention
 from nudgebot.domain.replies import Outcome, classify_reply
 from nudgebot.domain.schedule import local_today
 from nudgebot.domain.streaks import Streaks, compute_streaks
+from nudgebot.services.checkin_results import ButtonResult, Logged, TextResult
 from nudgebot.services.lookups import subscribed
-
-
-class ButtonResult(StrEnum):
-    RECORDED = "recorded"
-    CHANGED = "changed"  # a second press the same day changed the answer
-    UNCHANGED = "unchanged"  # the same answer pressed again: nothing new to log
-    STALE = "stale"  # a tip from before yesterday
-    NOT_YOURS = "not_yours"  # the delivery belongs to another chat, or no longer exists
-    NO_TIP = "no_tip"  # /log yesterday, but there was no tip yesterday
-
-
-class TextResult(StrEnum):
-    DONE = "done"
-    PARTLY = "partly"
-    SKIPPED = "skipped"
-    HABITS = "habits"  # the text named habits; one check-in each (see Logged.habits)
-    JOURNAL = "journal"  # no tip to attach it to yet: kept as a note
-    DUPLICATE = "duplicate"  # Telegram delivered the same message twice
-
-
-@dataclass(frozen=True, slots=True)
-class Logged:
-    result: ButtonResult | TextResult
-    outcome: Outcome | None
-    streaks: Streaks
-    tip_id: str | None = None
-    habits: tuple[HabitMention, ...] = ()
-    note_id: int | None = None  # the note whose check-ins Undo removes
 
 
 class CheckinService:

@@ -15,7 +15,8 @@ from nudgebot.db.models import CheckIn, Note
 from nudgebot.domain.deliveries import Claim, ClaimCounts, ClaimRequest, SendResult
 from nudgebot.domain.replies import Outcome as Answer
 from nudgebot.domain.statuses import DeliveryStatus
-from nudgebot.services.checkins import ButtonResult, CheckinService, TextResult
+from nudgebot.services.checkin_results import ButtonResult, TextResult
+from nudgebot.services.checkins import CheckinService
 from nudgebot.services.progress import ProgressService
 from nudgebot.services.subscriptions import SubscriptionService
 

@@ -17,7 +17,8 @@ from nudgebot.delivery.sources.tips import attach_focus
 from nudgebot.domain.deliveries import Claim
 from nudgebot.domain.habit_match import HabitMatcher
 from nudgebot.domain.replies import Outcome as Answer
-from nudgebot.services.checkins import ButtonResult, CheckinService, TextResult
+from nudgebot.services.checkin_results import ButtonResult, TextResult
+from nudgebot.services.checkins import CheckinService
 from nudgebot.services.focus import FocusService
 from nudgebot.services.subscriptions import SubscriptionService
 from tests.integration.test_checkins import CHAT, NINE, deliver_today

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 
-from nudgebot.domain.zones import _ALIASES, _MULTI, ZoneLookup, common_timezones, resolve_timezone
+from nudgebot.domain.zone_names import ALIASES, MULTI
+from nudgebot.domain.zones import ZoneLookup, common_timezones, resolve_timezone
 
 
 @pytest.mark.parametrize(
@@ -158,6 +159,6 @@ def test_common_timezones_are_real_zones() -> None:
 
 def test_every_alias_points_at_a_real_zone() -> None:
     known = available_timezones()
-    targets = {*_ALIASES.values()} | {zone for zones in _MULTI.values() for zone in zones}
+    targets = {*ALIASES.values()} | {zone for zones in MULTI.values() for zone in zones}
 
     assert targets <= known
