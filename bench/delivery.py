@@ -300,7 +300,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--postgres-url",
         default=POSTGRES_URL,
-        help="its public schema is dropped first; tests/conftest.py drops it too, so do not "
+        help="its public schema is dropped first; tests/databases.py drops it too, so do not "
         "run the test suite against the same database at the same time",
     )
     parser.add_argument("--rate-limiter", choices=("send", "none"), default="send")

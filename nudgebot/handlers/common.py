@@ -44,7 +44,7 @@ async def progress(update: Update, context: BotContext) -> None:
     if stats.total == 0 or chat is None:
         await reply(update, content.text("progress_empty", days=stats.days_since_joining))
         return
-    # Drawing takes tens of milliseconds of CPU: off the event loop, so other updates flow.
+    # Drawing is CPU work: off the event loop, so other updates flow.
     png = await asyncio.to_thread(render_progress, stats.picture, labels_from(content))
     await chat.send_photo(
         photo=InputFile(png, filename=PICTURE_FILENAME),

@@ -18,7 +18,7 @@ MARGIN = 48
 CELL_W = (WIDTH - 2 * MARGIN) // 7
 CELL_H = 132
 BAR_ROW = 58
-# zlib level 1: several times faster than the default 6, and a flat drawing still compresses well.
+# zlib level 1: far less CPU than the default 6, and a flat drawing still compresses well.
 COMPRESS_LEVEL = 1
 LABEL_W = 300
 

@@ -1,7 +1,7 @@
 """One Bot API call from plain JSON values: PTB's rate limiter, transport and errors, no objects.
 
 `Bot._post` turns each parameter into a `RequestParameter` and then back into JSON, which cost
-about a tenth of a nudge's CPU. The engine's parameters are already plain JSON values, so this
+a large share of a nudge's CPU. The engine's parameters are already plain JSON values, so this
 encodes them once and hands them to the same limiter and `BaseRequest.post` PTB would use; the
 answer's status is mapped to PTB's exceptions by `BaseRequest` itself.
 """
