@@ -1,0 +1,102 @@
+"""Recognising a message that signals self-harm or suicidal thoughts (pure; no I/O).
+
+How it works, in order:
+1. text.py folds the message (case, accents, umlauts both ways, leetspeak, letter runs, missing
+   apostrophes, words written apart) into words and clause breaks.
+2. Each word becomes one character: its own code if a rule or word class names it (lexicon.py),
+   "." otherwise. Unknown long words one typo away from a key word are read as that word
+   (spelling.py, rapidfuzz); censored words ("s*icide") are read by pattern.
+3. Concept rules (rules.py: a self reference near a harm or death verb, wishes to be dead or
+   gone, being a burden, farewells, plans and means, hopelessness, community slang; English and
+   German) are regular expressions over that string of characters (compiler.py).
+4. A match is dropped only when a harmless phrase ("killing me at the gym", "dying to try")
+   overlaps it: guards look at the phrase after the match, and never remove words before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from nudgebot.domain.crisis.compiler import UNKNOWN, RuleCompiler, build_vocabulary
+from nudgebot.domain.crisis.rules import GUARDS, RULES
+from nudgebot.domain.crisis.spelling import Speller
+from nudgebot.domain.crisis.text import fold_word, is_censored, tokens
+
+__all__ = ["categories", "signals_crisis"]
+
+_ALL_RULES = [rule for rules in RULES.values() for rule in rules]
+_VOCABULARY = build_vocabulary([*_ALL_RULES, *GUARDS])
+_COMPILER = RuleCompiler(_VOCABULARY)
+_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (concept, re.compile(_COMPILER.compile(rule)))
+    for concept, rules in RULES.items()
+    for rule in rules
+)
+_GUARD = re.compile("|".join(f"(?:{_COMPILER.compile(guard)})" for guard in GUARDS))
+_SPELLER = Speller()
+# Words that people censor; a censored word ("k*ll", "s**cide") is read as the one it fits.
+_CENSORABLE_WORDS = (
+    "kill killing killed myself die dying dead death suicide suicidal selfharm cut cutting "
+    "overdose unalive sewerslide hang hanging"
+)
+_CENSORABLE = tuple(fold_word(word) for word in _CENSORABLE_WORDS.split())
+_GUARD_REACH = 12  # words either side of a match that a guard may span
+# A message that is nothing but look-alikes this many times over is flagged anyway: a false
+# alarm costs one caring message, and the bound keeps the cost of a message flat.
+MAX_GUARDED_MATCHES = 64
+
+
+@lru_cache(maxsize=4096)
+def _uncensored(word: str) -> str | None:
+    pattern = re.compile(re.escape(word).replace(r"\*", "[a-z]{0,3}").replace("#", "[a-z]{0,3}"))
+    return next((target for target in _CENSORABLE if pattern.fullmatch(target)), None)
+
+
+def encode(text: str) -> str:
+    """The message as one character per word: what the rules are matched against."""
+    words = tokens(text)
+    codes = _VOCABULARY.encode(words)
+    if UNKNOWN not in codes:
+        return codes
+    unknown = {word for word, code in zip(words, codes, strict=True) if code == UNKNOWN}
+    fixed = _SPELLER.corrections(unknown)
+    for word in [word for word in unknown if "*" in word][:16]:
+        if is_censored(word) and (target := _uncensored(word)):
+            fixed[word] = target
+    if not fixed:
+        return codes
+    return _VOCABULARY.encode(fixed.get(word, word) for word in words)
+
+
+def _guarded(codes: str, start: int, end: int) -> bool:
+    window = _GUARD.finditer(
+        codes, max(0, start - _GUARD_REACH), min(len(codes), end + _GUARD_REACH)
+    )
+    return any(guard.start() < end and guard.end() > start for guard in window)
+
+
+def _signals(codes: str) -> Iterator[str]:
+    guarded = 0
+    for concept, pattern in _RULES:
+        match = pattern.search(codes)
+        while match is not None:
+            if not _guarded(codes, match.start(), match.end()):
+                yield concept
+                break
+            guarded += 1
+            if guarded > MAX_GUARDED_MATCHES:
+                yield concept
+                return
+            match = pattern.search(codes, match.start() + 1)
+
+
+def categories(text: str) -> frozenset[str]:
+    """The kinds of signal the text carries (see rules.RULES); empty when there is none."""
+    return frozenset(_signals(encode(text)))
+
+
+def signals_crisis(text: str) -> bool:
+    """True when the message may signal self-harm or suicidal thoughts."""
+    return next(_signals(encode(text)), None) is not None

@@ -1,0 +1,60 @@
+"""Misspelt key words read as what they were meant to be ("suicdal", "myslef", "selfharmign")."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from nudgebot.domain.crisis.text import fold_word
+
+# Long words whose neighbours within one edit are not everyday words. Shorter or commoner key
+# words ("kill": "bill", "fill"; "cutting": "putting"; "hurting": "hunting") are left out on
+# purpose: guessing them would turn ordinary notes into alarms. Their usual typos are listed in
+# the lexicon instead.
+_TARGET_WORDS = (
+    "suicide suicidal suicidality myself overdose overdosing selfharm selfharming selfharmed "
+    "anymore umbringen selbstmord suizid suizidal suizidgedanken tabletten unalive unaliving "
+    "sewerslide lebensmude aufhangen paracetamol antidepressants stockpiling goodbye"
+)
+TARGETS: tuple[str, ...] = tuple(fold_word(word) for word in _TARGET_WORDS.split())
+MIN_LENGTH = 5  # a shorter word has too many real neighbours to guess
+
+
+class Speller:
+    """Finds, for unknown words, the key word they are one typo away from."""
+
+    def __init__(self, targets: Iterable[str] = TARGETS) -> None:
+        self._by_length: dict[int, list[str]] = {}
+        for target in targets:
+            self._by_length.setdefault(len(target), []).append(target)
+
+    def corrections(self, unknown: Collection[str]) -> dict[str, str]:
+        """Unknown word -> key word, for each unknown word within one edit of a key word.
+
+        One rapidfuzz call per key word over all the message's unknown words (in C), rather
+        than one call per word: measured on a 4,096-character message of distinct words it is
+        about three times faster than a Python deletion index (bench/crisis.py).
+        """
+        by_length: dict[int, list[str]] = {}
+        for word in unknown:
+            if len(word) >= MIN_LENGTH:
+                by_length.setdefault(len(word), []).append(word)
+        found: dict[str, str] = {}
+        if not by_length:
+            return found
+        for length, targets in self._by_length.items():
+            choices = [
+                *by_length.get(length - 1, ()),
+                *by_length.get(length, ()),
+                *by_length.get(length + 1, ()),
+            ]
+            if not choices:
+                continue
+            for target in targets:
+                for word, _, _ in process.extract(
+                    target, choices, scorer=OSA.distance, score_cutoff=1, limit=None
+                ):
+                    found.setdefault(word, target)
+        return found
