@@ -29,8 +29,10 @@ __all__ = ["categories", "signals_crisis"]
 _ALL_RULES = [rule for rules in RULES.values() for rule in rules]
 _VOCABULARY = build_vocabulary([*_ALL_RULES, *GUARDS])
 _COMPILER = RuleCompiler(_VOCABULARY)
-_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (concept, re.compile(_COMPILER.compile(rule)))
+# Each rule with the characters one of which a message must hold for it to match: checking
+# that first skips most rules for most messages.
+_RULES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = tuple(
+    (concept, re.compile(_COMPILER.compile(rule)), _COMPILER.anchor(rule))
     for concept, rules in RULES.items()
     for rule in rules
 )
@@ -60,7 +62,7 @@ def encode(text: str) -> str:
     codes = _VOCABULARY.encode(words)
     if UNKNOWN not in codes:
         return codes
-    unknown = {word for word, code in zip(words, codes, strict=True) if code == UNKNOWN}
+    unknown = {word for word, code in zip(words, codes[1:], strict=True) if code == UNKNOWN}
     fixed = _SPELLER.corrections(unknown)
     for word in [word for word in unknown if "*" in word][:16]:
         if is_censored(word) and (target := _uncensored(word)):
@@ -79,7 +81,10 @@ def _guarded(codes: str, start: int, end: int) -> bool:
 
 def _signals(codes: str) -> Iterator[str]:
     guarded = 0
-    for concept, pattern in _RULES:
+    present = frozenset(codes)
+    for concept, pattern, anchor in _RULES:
+        if anchor.isdisjoint(present):
+            continue
         match = pattern.search(codes)
         while match is not None:
             if not _guarded(codes, match.start(), match.end()):

@@ -24,8 +24,9 @@ class Vocabulary:
         return self.codes.get(word, UNKNOWN)
 
     def encode(self, tokens: Iterable[str]) -> str:
+        """One character per word, after a leading BREAK (so a rule may start a clause)."""
         get = self.codes.get
-        return "".join([get(token, UNKNOWN) for token in tokens])
+        return BREAK + "".join([get(token, UNKNOWN) for token in tokens])
 
 
 def _split_top(rule: str) -> list[str]:
@@ -75,7 +76,9 @@ class RuleCompiler:
 
     def _simple_codes(self, simple: str) -> str | None:
         """The characters one word or class may be coded as; None for a zero-width item."""
-        if simple in ("^", "$"):
+        if simple == "^":  # a coded message starts with BREAK, so this consumes a character
+            return BREAK + COMMA
+        if simple == "$":
             return None
         if simple == BREAK:
             return BREAK
@@ -89,9 +92,7 @@ class RuleCompiler:
     def _sequence(self, simples: list[str]) -> str:
         parts: list[str] = []
         for simple in simples:
-            if simple == "^":
-                parts.append(rf"(?:^|(?<=[{re.escape(BREAK + COMMA)}]))")
-            elif simple == "$":
+            if simple == "$":
                 parts.append(rf"(?={re.escape(BREAK)}|$)")
             else:
                 codes = self._simple_codes(simple)
@@ -104,10 +105,30 @@ class RuleCompiler:
             return f"{self._gap_char}{{0,{int(atom[1:])}}}"
         inner = atom[1:-1] if atom.startswith("(") and atom.endswith(")") else atom
         alternatives = [alt.split() for alt in inner.split("/")]
-        if all(len(alt) == 1 and alt[0] not in ("^", "$") for alt in alternatives):
+        if all(len(alt) == 1 and alt[0] != "$" for alt in alternatives):
             codes = "".join(self._simple_codes(alt[0]) or "" for alt in alternatives)
             return f"[{re.escape(''.join(sorted(set(codes))))}]"
         return "(?:" + "|".join(self._sequence(alt) for alt in alternatives) + ")"
+
+    def anchor(self, rule: str) -> frozenset[str]:
+        """Characters of which a coded message must hold one for the rule to match at all."""
+        best: frozenset[str] | None = None
+        for item in _split_top(rule):
+            if item[0] in "+-~" or item.endswith("?"):
+                continue
+            inner = item[1:-1] if item.startswith("(") and item.endswith(")") else item
+            alternatives = [alt.split() for alt in inner.split("/")]
+            codes: set[str] = set()
+            for alt in alternatives:
+                first = next((s for s in alt if s != "$"), None)
+                found = self._simple_codes(first) if first is not None else None
+                if found is None:
+                    codes = set()
+                    break
+                codes.update(found)
+            if codes and (best is None or len(codes) < len(best)):
+                best = frozenset(codes)
+        return best or frozenset(BREAK)
 
     def compile(self, rule: str) -> str:
         parts: list[str] = []

@@ -47,15 +47,16 @@ CLASSES: dict[str, str] = {
     "VEHICLE": "train bus car lorry truck traffic tracks zug gleise auto lkw bahn ubahn sbahn",
     "LETHAL": "rope noose gun pistol blade blades razor razors strick pistole waffe seil",
     # intent and feeling
-    "WANT": "want wanna wana wnat wnt wamt wabt wsnt wanr wan wants wanted wanting wish wished "
-    "wishing gonna gona ready plan planning planned need needing urge urges craving cravings "
+    "WANT": "want wanna wana wantto wnat wnt wamt wabt wsnt wanr wan wants wanted wanting wish "
+    "wished wishing gonna gona ready plan planning planned need needing urge urges craving "
+    "cravings "
     "tempted about decided trying try tried attempt attempted thinking think thought thoughts "
     "considering contemplating hope rather like might may could should would will keep "
     "gotta mochte wil wolte werde wurde lieber liebsten denke dachte drang wunsche wunschte",
     "AGAIN": "again back relapse relapsed relapsing wieder ruckfal",
     "PURPOSE": "onpurpose purposely purposefully deliberately intentionally absichtlich",
-    "TIME": "tonight tonite today now rn soon tomorrow weekend later monday tuesday wednesday "
-    "thursday friday saturday sunday heute nacht jetzt morgen gleich bald wochenende",
+    "TIME": "tonight tonite 2nite today now rn soon tomorrow weekend later monday tuesday "
+    "wednesday thursday friday saturday sunday heute nacht jetzt morgen gleich bald wochenende",
     "HOARD": "saving saved save stockpiling stockpiled stockpile hoarding hoarded hoard "
     "collecting collected stash stashed sammle sammeln gesammelt horte horten gehortet "
     "bunkern gebunkert",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 
 BREAK = "|"  # a clause break (. ! ? ; : or a new line): concepts never reach across one
@@ -10,51 +11,67 @@ COMMA = ","  # a softer break: a clause may start after one, and concepts reach 
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "ß": "ss", "´": "'"})
 _LEET = str.maketrans("0134579@$", "oieastgas")
-# A word that mixes letters with digits or @/$ ("k1ll", "d13", "$uicide"); plain numbers stay
-# numbers ("ran 5 kms"), so only these are read as leetspeak.
-_LEETSPEAK = re.compile(r"[a-z]+[0-9@$][a-z0-9@$]*|[0-9@$]+[a-z][a-z0-9@$]*")
-# Words people write apart or with a hyphen that mean one thing.
-_JOINS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), joined)
-    for pattern, joined in (
-        (r"\bs(?:el|le)f[\s_-]*(h[a-z]+|injur|delet|destruct|mutilat|verletz)", r"self\1"),
-        (r"\bselbst[\s_-]+(verletz|mord|tot)", r"selbst\1"),
-        (r"\bsewer[\s_-]*slid", "sewerslid"),
-        (r"\bsuicid[\s_-]+al\b", "suicidal"),
-        (r"\bmy[\s_-]+self\b", "myself"),
-        (r"\bs\s*/\s*h\b", "sh"),
-        (r"\b(on|with)\s+purpose\b", "onpurpose"),
-        (r"\bmit\s+absicht\b", "absichtlich"),
-        (r"\bno\s+(one|body)\b", r"no\1"),
-        (r"\bnot\s+any\s*more\b", "not anymore"),
-        (r"\bany\s+more\b", "anymore"),
-        (r"\bun[\s_-]+aliv", "unaliv"),
-        (r"\btoaster[\s_-]+bath", "toasterbath"),
-        (r"\bgrippy[\s_-]+sock", "grippysock"),
-        (r"\bwake[\s_-]+up\b", "wakeup"),
-        (r"\bwant\s*to\b|\bwanto\b|\bwannna\b", "wanna"),
-        (r"\bgoing\s+to\b|\bgoing\s+2\b", "gonna"),
-        (r"\bin\s+front\s+of\b", "infrontof"),
-    )
-)
+# A number (with its unit, so "5kms" stays a distance) reads as "0"; any digit, @ or $ left is
+# inside a word with letters, leetspeak ("k1ll", "d13", "$uicide"), and reads as a letter.
+_DIGITS = re.compile(r"[0-9@$]")
+_NUMBER = re.compile(r"(?<![a-z0-9@$])[0-9][0-9.,]*(kms?|k|mi|mins?|h|hrs?|kg|x)?(?![a-z0-9@$])")
+_NUMBER_MARK = "%"  # not leetspeak, not kept as a word; becomes "0" after leetspeak is read
+
+# Words people write apart or with a hyphen that mean one thing, joined after splitting: a
+# pass over the words that start one is far cheaper than a pattern tried at every character.
+_PAIRS: dict[tuple[str, str], str] = {
+    ("my", "self"): "myself",
+    ("on", "purpose"): "onpurpose",
+    ("with", "purpose"): "onpurpose",
+    ("mit", "absicht"): "absichtlich",
+    ("no", "one"): "noone",
+    ("no", "body"): "nobody",
+    ("any", "more"): "anymore",
+    ("toaster", "bath"): "toasterbath",
+    ("wake", "up"): "wakeup",
+    ("want", "to"): "wanna",
+    ("going", "to"): "gonna",
+    ("going", "2"): "gonna",
+    ("in", "front"): "infront",
+    ("infront", "of"): "infrontof",
+}
+# A first word joined to whatever word follows that starts with one of these.
+_PREFIXES: dict[str, tuple[str, ...]] = {
+    "self": ("h", "injur", "delet", "destruct", "mutilat", "verletz"),
+    "slef": ("h",),
+    "selbst": ("verletz", "mord", "tot"),
+    "sewer": ("slid",),
+    "un": ("aliv",),
+}
 # Letters typed apart: "k m s", "d i e", "s u i c i d e".
 _SPACED = re.compile(r"\b[a-z](?:[ .][a-z]\b){2,}")
 _CENSORED = re.compile(r"[a-z]*[a-z][*#]+[a-z]+")
-_APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
-_BREAKS = re.compile(r"[.!?;:\n\r]+")
-_COMMA = re.compile(r",+")
-_OTHER = re.compile(r"[^a-z0-9*|, ]+")
-_UNIT = re.compile(r"(\d)(kms?|k|mi|mins?|h|hrs?|kg|x)\b")
-_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
-_RUNS = re.compile(r"([a-z])\1+")
-_TOKEN = re.compile(r"[a-z0-9*]+|[|,]")
+# Clause breaks and commas become words of their own; other punctuation a space; apostrophes
+# go ("can't" and "cant" read the same); letters, digits and censoring stars stay.
+# One character for one keeps str.translate on its fast path; the breaks are spaced after.
+_PUNCTUATION = str.maketrans(
+    {
+        **dict.fromkeys(string.punctuation + string.whitespace, " "),
+        **dict.fromkeys(".!?;:\n\r", BREAK),
+        ",": COMMA,
+        "*": "*",
+        "#": "*",
+    }
+)
+_RUNS = re.compile(r"([a-z0])\1+")
+_FIRST_WORDS = frozenset(
+    {_RUNS.sub(r"\1", first) for first, _ in _PAIRS} | {_RUNS.sub(r"\1", w) for w in _PREFIXES}
+)
+_PAIRS = {
+    (_RUNS.sub(r"\1", first), _RUNS.sub(r"\1", second)): _RUNS.sub(r"\1", joined)
+    for (first, second), joined in _PAIRS.items()
+}
 _UMLAUT_DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
 
 
 def fold_word(word: str) -> str:
-    """One word as `tokens` would read it: the form the word lists are written in."""
-    tokens_found = tokens(word)
-    return " ".join(tokens_found)
+    """A word or phrase as `tokens` reads it: the form word lists and rules are written in."""
+    return " ".join(tokens(word))
 
 
 def _fold(text: str) -> str:
@@ -65,21 +82,43 @@ def _fold(text: str) -> str:
     return text
 
 
+def _joined(words: list[str]) -> list[str]:
+    starts = [i for i, word in enumerate(words[:-1]) if word in _FIRST_WORDS]
+    if not starts:
+        return words
+    out: list[str] = []
+    done = 0
+    for i in starts:
+        if i < done:
+            continue
+        pair = (words[i], words[i + 1])
+        joined = _PAIRS.get(pair)
+        if joined is None and pair[1].startswith(_PREFIXES.get(pair[0], ("\0",))):
+            joined = _RUNS.sub(r"\1", "self" if pair[0] == "slef" else pair[0]) + pair[1]
+        if joined is None:
+            continue
+        out += words[done:i]
+        out.append(joined)
+        done = i + 2
+    if not out:
+        return words
+    return _joined([*out, *words[done:]]) if done < len(words) else out
+
+
 def tokens(text: str) -> list[str]:
-    """The words of a message, folded, with BREAK between clauses."""
-    text = _UNIT.sub(r"\1 \2", _fold(text))  # "5kms" -> "5 kms", a distance
-    text = _LEETSPEAK.sub(lambda match: match.group(0).translate(_LEET), text)
-    text = _NUMBER.sub(" 0 ", text)  # every number reads the same
-    text = _APOSTROPHE.sub("", text)  # "can't" and "cant" read the same
-    text = _BREAKS.sub(f" {BREAK} ", text)
-    text = _COMMA.sub(f" {COMMA} ", text)
+    """The words of a message, folded, with BREAK and COMMA where the clauses break."""
+    text = _fold(text)
+    if _DIGITS.search(text):
+        text = _NUMBER.sub(rf" {_NUMBER_MARK} \1 ", text).translate(_LEET)
+        text = text.replace(_NUMBER_MARK, " 0 ")
+    text = text.replace("s/h", "sh")
     text = _SPACED.sub(lambda match: match.group(0).replace(" ", "").replace(".", ""), text)
-    for pattern, joined in _JOINS:
-        text = pattern.sub(joined, text)
+    text = text.replace("'", "").translate(_PUNCTUATION)
+    text = text.replace(BREAK, f" {BREAK} ").replace(COMMA, f" {COMMA} ")
     for digraph, vowel in _UMLAUT_DIGRAPHS:  # "waere" and "wäre" read the same
         text = text.replace(digraph, vowel)
-    text = _RUNS.sub(r"\1", text)  # "kiiill" -> "kil", the way every listed word is read
-    return _TOKEN.findall(_OTHER.sub(" ", text))
+    # "kiiill" -> "kil", the way every listed word is read; "000" -> "0"
+    return _joined(_RUNS.sub(r"\1", text).split())
 
 
 def is_censored(token: str) -> bool:
