@@ -71,7 +71,7 @@ def _report(name: str, part: dict[str, dict[str, list[str]]]) -> str:
     return "\n".join(rows)
 
 
-def test_the_labelled_set_is_large_and_split_about_sixty_forty() -> None:
+def test_the_labelled_set_is_large_and_the_holdout_part_is_a_third_or_more() -> None:
     assert set(TUNE["positive"]) == set(HOLDOUT["positive"]) == set(CATEGORIES)
     for category in CATEGORIES:
         assert len(TUNE["positive"][category]) + len(HOLDOUT["positive"][category]) >= 90

@@ -30,6 +30,11 @@ RULES: dict[str, tuple[str, ...]] = {
         "MY LIFE ~2 (END/ein ende)",
         "(wunsche/wunschte/denke/will/mochte/wurde) ~4 DIE",
         "tot ~1 sein",
+        "SELF ~3 BETTER off DIE",
+        "let ME DIE",
+        "WANT ~1 stop ~1 (being/LIVE/alive/existing)",
+        "WANT END ME",
+        "WANT ~2 END (everything/it all/all)",
     ),
     "self_harm": (
         "(CUT/HARM) ~1 MYSELF",
@@ -48,6 +53,15 @@ RULES: dict[str, tuple[str, ...]] = {
         "(LETHAL/blade) out of ~2 sharpener",
         "(scratch/scratching/scratched/picking) ~3 (raw/bleed/bled/bleeds)",
         "MYSELF ~1 raw",
+        "SELF been CUT +(for/since/AFTER_CUT/|/$)",
+        "(reopened/reopen/reopening) ~2 (CUT/wounds/wound/scars)",
+        "made MYSELF (bleed/bled/bleeding/suffer)",
+        "feel the (blade/razor/blades)",
+        "LETHAL ~1 AGAIN",
+        "(need/WANT/deserve) to feel pain $",
+        "MY ~1 BODY ~2 (bled/bleeding/bleed)",
+        "MY BODY ~3 CUT",
+        "(urge/urges/craving/cravings/drang) ~2 (CUT/HARM)",
         "(HARM/CUT) ~2 MY? ~1 BODY ~3 with ~1 (cigarette/cigarettes/lighter/LETHAL/scissors"
         "/knife/compass/glass)",
         "(HARM/CUT) ~5 (until/till) ~2 (bled/bleed/bleeding/bruised/bruise/bruises)",
@@ -64,6 +78,11 @@ RULES: dict[str, tuple[str, ...]] = {
         "MYSELF ~3 NOBODY ~2 vermissen",
         "NOBODY ~3 vermissen",
         "favour/favor ~3 (GONE/dying/disappearing)",
+        "waste of (space/oxygen/air/LIFE)",
+        "deal with ME ~2 (much longer/anymore/for long)",
+        "NEG ~1 be ~1 (here/around/a burden/a problem/alive) ~2 (much longer/for long/any longer)",
+        "(burden/weight/drain/liability) (on/to/for) (everyone/everybody/my/them/you/others/people"
+        "/all)",
     ),
     "farewell": (
         "(this/das/that) (is/ist/will/wird) be? ~1 (the/my/meine/die)? (last/letzte)"
@@ -86,6 +105,9 @@ RULES: dict[str, tuple[str, ...]] = {
         "SELF ~2 (NEG/not) ~2 (be)? ~1 (here/around/alive/a problem) ~3 (much longer/for long/"
         "tomorrow/next)",
         "not sure ~3 alive",
+        "THANKS ~8 FAREWELL",
+        "please tell ~3 SELF ~1 love (her/him/them/you) $",
+        "(wrote/written/writing) ~2 (notes/letters/FAREWELL) ~1 (for/to) (everyone/everybody)",
     ),
     "plan": (
         "HOARD ~3 PILLS",
@@ -95,7 +117,7 @@ RULES: dict[str, tuple[str, ...]] = {
         " (all/every/alle) ~3 PILLS",
         "take ~1 all of them",
         "(take/taking) them all",
-        "PILLS ~4 (ready/lined/in my hand/infrontof ME)",
+        "PILLS ~4 (ready/lined/in my hand/infrontof ME/next to ME/beside ME)",
         "how many ~3 PILLS ~5 (KILL/DIE/overdose/EXPLICIT/it would take/it takes/does it take)",
         "(GET) ~3 (PILLS/LETHAL) ~3 TIME",
         "(GET) ~3 LETHAL",
@@ -120,6 +142,21 @@ RULES: dict[str, tuple[str, ...]] = {
         "plan ~4 (wie/how) ~3 (mache/do it/tun)",
         "do it when ~2 asleep",
         "doing it TIME +(|/$)",
+        "lethal (dose/doses/amount/amounts)",
+        "(take/taking/took/taken/swallow/swallowed/swallowing/nehme/genommen/geschluckt) ~2"
+        " (whole/entire/all/every/too many/the rest of) ~3 (PILLS/packet/bottle/box/pack)",
+        "(took/taken/swallowed/take/swallow/nehme/genommen/geschluckt) 00 ~1 PILLS",
+        "(tied/tie/tying/made/making) ~2 (noose/rope)",
+        "(GET) ~2 noose",
+        "SELF ~2 (on/at) ~1 the? HIGH $",
+        "(drive/driving/drove/crash/crashing) ~4 into ~2 (river/wall/tree/lake/sea/oncoming"
+        "/traffic)",
+        "(lie/lay/lying/sit/stand/standing) ~3 (on/onto) ~1 the? (tracks/rails/gleise)",
+        "SELF ~2 (chosen/chose/picked/found/decided/researched/researching) ~2 (method/methods)",
+        "(googling/googled/looking/looked/researching/researched/searching/searched) ~3"
+        " (painless/lethal/quick/quickest/easiest) ~1 (way/ways/method/methods/dose/doses)",
+        "(googling/googled/looking/looked/researching/researched/searching/searched) ~2 how ~1"
+        " to? (DIE/KILL/EXPLICIT)",
         "SELF ~2 WANT jump +(TIME/|/$)",
         "(everything/all) SELF ~1 need ~1 to do it",
         "(written/wrote/write/writing) ~1 (my/the/a) (note/letter/letters) $",
@@ -141,6 +178,14 @@ RULES: dict[str, tuple[str, ...]] = {
         "everything ~1 HOPELESS",
         "(its/SELF/everything/feel) ~2 hopeless",
         "no way out",
+        "(no/NEG) ~3 (way forward/way out/escape/light at the end)",
+        "NEG ~1 meant to be (alive/here/LIVE)",
+        "(do/doing) LIFE ~1 (anymore/$)",
+        "WANT out +(|/$/of this LIFE/of LIFE/of here/of everything/of existence)",
+        "(permanent/eternal) (peace/sleep/rest)",
+        "soon ~3 NEG matter",
+        "leid zu leben",
+        "(bald/soon) ~3 nicht mehr (da/hier)",
         "(no/NEG) ~2 future (for/ME/MYSELF/anymore)",
         "will to live",
         "why ~2 SELF ~2 alive",
@@ -195,7 +240,7 @@ RULES: dict[str, tuple[str, ...]] = {
 # after a rule matched, and only the phrase around the match counts; no word is ever removed
 # before matching, so "i cut myself when i'm sad" is still found.
 GUARDS: tuple[str, ...] = (
-    "0 kms",
+    "(0/00) kms",
     "kmsl",
     "kms (race/run/ride)",
     "ctb (hockey/game)",
@@ -217,6 +262,9 @@ GUARDS: tuple[str, ...] = (
     "DIE in (this/the/that) ~1 (level/game/round/match/boss/episode)",
     "rather DIE than (eat/go/do/watch/run/have/wear/drink/see/listen/miss)",
     "^ SELF could ~1 DIE",
+    "(tired/hungry/bored/happy/embarrassed/full) SELF could ~1 DIE",
+    "burn (calories/fat/off/energy)",
+    "(let ME DIE) (laughing/of)",
     "(CUT/HARM) MYSELF (a/an/some/slack/shaving/cooking/chopping)",
     "(CUT/HARM) MYSELF (while/when/on/at/in/doing/playing/lifting/running/training/at) ~2"
     " (cooking/shaving/chopping/gym/football/soccer/tennis/work/kitchen/knife/pan/stove"

@@ -18,8 +18,16 @@ _TARGET_WORDS = (
     "anymore umbringen selbstmord suizid suizidal suizidgedanken tabletten unalive unaliving "
     "sewerslide lebensmude aufhangen paracetamol antidepressants stockpiling goodbye"
 )
+_TWO_EDIT_WORDS = (
+    "suicide suicidal suicidality selbstmord suizidgedanken sewerslide paracetamol antidepressants"
+)
+_REAL_WORD_LIST = "overdone overdoes overdue overdo suicides myselves goodbyes tablette"
 TARGETS: tuple[str, ...] = tuple(fold_word(word) for word in _TARGET_WORDS.split())
 MIN_LENGTH = 5  # a shorter word has too many real neighbours to guess
+# Long words that are two edits from nothing people write every day ("suidical", "selbstmrod").
+TWO_EDITS: frozenset[str] = frozenset(fold_word(word) for word in _TWO_EDIT_WORDS.split())
+# Real words one or two edits from a key word: never read as it.
+REAL_WORDS: frozenset[str] = frozenset(fold_word(word) for word in _REAL_WORD_LIST.split())
 
 
 class Speller:
@@ -46,15 +54,17 @@ class Speller:
             return found
         for length, targets in self._by_length.items():
             choices = [
-                *by_length.get(length - 1, ()),
-                *by_length.get(length, ()),
-                *by_length.get(length + 1, ()),
+                word
+                for near in range(length - 2, length + 3)
+                for word in by_length.get(near, ())
+                if word not in REAL_WORDS
             ]
             if not choices:
                 continue
             for target in targets:
+                edits = 2 if target in TWO_EDITS else 1
                 for word, _, _ in process.extract(
-                    target, choices, scorer=OSA.distance, score_cutoff=1, limit=None
+                    target, choices, scorer=OSA.distance, score_cutoff=edits, limit=None
                 ):
                     found.setdefault(word, target)
         return found

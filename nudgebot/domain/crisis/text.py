@@ -16,11 +16,15 @@ _LEET = str.maketrans("0134579@$", "oieastgas")
 _DIGITS = re.compile(r"[0-9@$]")
 _NUMBER = re.compile(r"(?<![a-z0-9@$])[0-9][0-9.,]*(kms?|k|mi|mins?|h|hrs?|kg|x)?(?![a-z0-9@$])")
 _NUMBER_MARK = "%"  # not leetspeak, not kept as a word; becomes "0" after leetspeak is read
+# Numbers of two digits or more read "00": "took 30 pills" is not "took 2 pills".
+_MANY = re.compile(_NUMBER.pattern.replace("[0-9][0-9.,]*", "[0-9]{2,}[0-9.,]*"))
+_MANY_MARK = "%%"
 
 # Words people write apart or with a hyphen that mean one thing, joined after splitting: a
 # pass over the words that start one is far cheaper than a pattern tried at every character.
 _PAIRS: dict[tuple[str, str], str] = {
     ("my", "self"): "myself",
+    ("my", "slef"): "myself",
     ("on", "purpose"): "onpurpose",
     ("with", "purpose"): "onpurpose",
     ("mit", "absicht"): "absichtlich",
@@ -58,7 +62,7 @@ _PUNCTUATION = str.maketrans(
         "#": "*",
     }
 )
-_RUNS = re.compile(r"([a-z0])\1+")
+_RUNS = re.compile(r"([a-z])\1+")
 _FIRST_WORDS = frozenset(
     {_RUNS.sub(r"\1", first) for first, _ in _PAIRS} | {_RUNS.sub(r"\1", w) for w in _PREFIXES}
 )
@@ -109,8 +113,9 @@ def tokens(text: str) -> list[str]:
     """The words of a message, folded, with BREAK and COMMA where the clauses break."""
     text = _fold(text)
     if _DIGITS.search(text):
+        text = _MANY.sub(rf" {_MANY_MARK} \1 ", text)
         text = _NUMBER.sub(rf" {_NUMBER_MARK} \1 ", text).translate(_LEET)
-        text = text.replace(_NUMBER_MARK, " 0 ")
+        text = text.replace(_MANY_MARK, " 00 ").replace(_NUMBER_MARK, " 0 ")
     text = text.replace("s/h", "sh")
     text = _SPACED.sub(lambda match: match.group(0).replace(" ", "").replace(".", ""), text)
     text = text.replace("'", "").translate(_PUNCTUATION)
