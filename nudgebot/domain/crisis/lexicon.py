@@ -16,14 +16,15 @@ CLASSES: dict[str, str] = {
     "nicht kein keine keinen nie niemals",
     "NOBODY": "nobody noone niemand keiner",
     # what is done
-    "CUT": "cut cuts cutting cuttin cuted cutted slit slitting slash slashed slashing carve carved "
-    "carving ritzen ritze ritzt ritzte geritzt schneide schneiden geschnitten aufschneiden "
-    "aufgeschnitten",
-    "HARM": "hurt hurting hurtin hurts dug dig digging harm harmed harming burn burned burnt "
-    "burning scratch scratched scratching hit hitting punch punched punching bit bite biting bang "
-    "banged stab stabbed stabbing starve starved starving punish punished punishing injure "
-    "injured injuring bruise bruised bleed bled verletzen verletzt verletze verletzte verbrannt "
-    "verbrennen verbrenne wehgetan wehtun geschlagen schlage schlagen",
+    "CUT": "slice sliced slicing cut cuts cutting cuttin cuted cutted slit slitting slash slashed "
+    "slashing carve carved carving ritzen ritze ritzt ritzte geritzt schneide schneiden "
+    "geschnitten aufschneiden aufgeschnitten",
+    "HARM": "smash smashed slam slammed slap slapped slapping hurt hurting hurtin hurts dug dig "
+    "digging harm harmed harming burn burned burnt burning scratch scratched scratching hit "
+    "hitting punch punched punching bit bite biting bang banged stab stabbed stabbing starve "
+    "starved starving punish punished punishing injure injured injuring bruise bruised bleed bled "
+    "verletzen verletzt verletze verletzte verbrannt verbrennen verbrenne wehgetan wehtun "
+    "geschlagen schlage schlagen",
     "KILL": "kill kl killed killing kills murder hang hanged hanging shoot shooting drown drowning "
     "strangle suffocate poison poisoned umbringen umzubringen toten tote totete getotet erhangen "
     "aufhangen aufzuhangen erschiesen umlegen vergiften ertranken off",
@@ -32,18 +33,18 @@ CLASSES: dict[str, str] = {
     "yeet springe springen springt werfen werfe sturzen sturze laufen",
     # what about
     "LIFE": "life lfie lfe lief leben",
-    "LIVE": "live liv living alive exist existing here around breathing leben existieren",
+    "LIVE": "alvie live liv living alive exist existing here around breathing leben existieren",
     "WAKE": "wakeup waking aufwachen aufzuwachen",
-    "DIE": "die dying died dead death ded dei dye daed sterben sterbe stirb tot tod",
+    "DIE": "dy die dying died dead death ded dei dye daed sterben sterbe stirb tot tod",
     "GONE": "gone disappear disappearing vanish verschwinden weg",
-    "BODY": "wrist wrists arm arms forearm forearms thigh thighs leg legs skin stomach belly hip "
-    "hips chest body veins vein haut arme handgelenk handgelenke pulsadern pulsader oberschenkel "
-    "bein beine bauch korper",
+    "BODY": "rist rists wrist wrists arm arms forearm forearms thigh thighs leg legs skin stomach "
+    "belly hip hips chest body veins vein haut arme handgelenk handgelenke pulsadern pulsader "
+    "oberschenkel bein beine bauch korper",
     "PILLS": "pills pill tablets tablet meds medication medications paracetamol tylenol ibuprofen "
     "aspirin antidepressants painkillers insulin opioids tabletten tablette pillen medikamente "
     "schlaftabletten",
-    "HIGH": "bridge roof building balcony cliff cliffs carpark storey overpass tower ledge brucke "
-    "dach hochhaus balkon klippe turm",
+    "HIGH": "window bridge roof building balcony cliff cliffs carpark storey overpass tower ledge "
+    "brucke dach hochhaus balkon klippe turm",
     "VEHICLE": "train bus car lorry truck traffic tracks zug gleise auto lkw bahn ubahn sbahn",
     "LETHAL": "rope noose gun pistol blade blades razor razors strick pistole waffe seil",
     # intent and feeling
