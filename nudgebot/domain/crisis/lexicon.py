@@ -19,8 +19,8 @@ CLASSES: dict[str, str] = {
     "CUT": "slice sliced slicing cut cuts cutting cuttin cuted cutted slit slitting slash slashed "
     "slashing carve carved carving ritzen ritze ritzt ritzte geritzt schneide schneiden "
     "geschnitten aufschneiden aufgeschnitten",
-    "HARM": "smash smashed slam slammed slap slapped slapping hurt hurting hurtin hurts dug dig "
-    "digging harm harmed harming burn burned burnt burning scratch scratched scratching hit "
+    "HARM": "hurted smash smashed slam slammed slap slapped slapping hurt hurting hurtin hurts dug "
+    "dig digging harm harmed harming burn burned burnt burning scratch scratched scratching hit "
     "hitting punch punched punching bit bite biting bang banged stab stabbed stabbing starve "
     "starved starving punish punished punishing injure injured injuring bruise bruised bleed bled "
     "verletzen verletzt verletze verletzte verbrannt verbrennen verbrenne wehgetan wehtun "
@@ -78,7 +78,7 @@ CLASSES: dict[str, str] = {
     "overdoze abschiedsbrief abschiedsbriefe",
     "SLANG": "kms kmsfr unalive unalived unaliving unaliveing sewerslide sewerslided sewersliding "
     "sewerslidal sewercide selfdelete selfdeleting selfdeleted ctb toasterbath",
-    "SH": "sh si",
+    "SH": "sh si shd",
     "SUI": "sui suey",
 }
 

@@ -19,9 +19,13 @@ _TARGET_WORDS = (
     "sewerslide lebensmude aufhangen paracetamol antidepressants stockpiling goodbye"
 )
 _TWO_EDIT_WORDS = (
-    "suicide suicidal suicidality selbstmord suizidgedanken sewerslide paracetamol antidepressants"
+    "suicide suicidal suicidality selbstmord suizidgedanken sewerslide paracetamol "
+    "antidepressants myself"
 )
-_REAL_WORD_LIST = "overdone overdoes overdue overdo suicides myselves goodbyes tablette"
+_REAL_WORD_LIST = (
+    "overdone overdoes overdue overdo suicides myselves goodbyes tablette himself herself "
+    "itself yourself themselves ourselves thyself mysterious mystery"
+)
 TARGETS: tuple[str, ...] = tuple(fold_word(word) for word in _TARGET_WORDS.split())
 MIN_LENGTH = 5  # a shorter word has too many real neighbours to guess
 # Long words that are two edits from nothing people write every day ("suidical", "selbstmrod").
@@ -34,9 +38,12 @@ class Speller:
     """Finds, for unknown words, the key word they are one typo away from."""
 
     def __init__(self, targets: Iterable[str] = TARGETS) -> None:
-        self._by_length: dict[int, list[str]] = {}
+        # Key words grouped by length and edits allowed, so each group scans only the words
+        # whose length could be that close.
+        self._groups: dict[tuple[int, int], list[str]] = {}
         for target in targets:
-            self._by_length.setdefault(len(target), []).append(target)
+            edits = 2 if target in TWO_EDITS else 1
+            self._groups.setdefault((len(target), edits), []).append(target)
 
     def corrections(self, unknown: Collection[str]) -> dict[str, str]:
         """Unknown word -> key word, for each unknown word within one edit of a key word.
@@ -47,22 +54,20 @@ class Speller:
         """
         by_length: dict[int, list[str]] = {}
         for word in unknown:
-            if len(word) >= MIN_LENGTH:
+            if len(word) >= MIN_LENGTH and word not in REAL_WORDS:
                 by_length.setdefault(len(word), []).append(word)
         found: dict[str, str] = {}
         if not by_length:
             return found
-        for length, targets in self._by_length.items():
+        for (length, edits), targets in self._groups.items():
             choices = [
                 word
-                for near in range(length - 2, length + 3)
+                for near in range(length - edits, length + edits + 1)
                 for word in by_length.get(near, ())
-                if word not in REAL_WORDS
             ]
             if not choices:
                 continue
             for target in targets:
-                edits = 2 if target in TWO_EDITS else 1
                 for word, _, _ in process.extract(
                     target, choices, scorer=OSA.distance, score_cutoff=edits, limit=None
                 ):

@@ -25,6 +25,8 @@ _MANY_MARK = "%%"
 _PAIRS: dict[tuple[str, str], str] = {
     ("my", "self"): "myself",
     ("my", "slef"): "myself",
+    ("my", "slf"): "myself",
+    ("car", "park"): "carpark",
     ("on", "purpose"): "onpurpose",
     ("with", "purpose"): "onpurpose",
     ("mit", "absicht"): "absichtlich",
