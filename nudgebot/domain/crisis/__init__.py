@@ -38,6 +38,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = tuple(
 )
 _GUARD = re.compile("|".join(f"(?:{_COMPILER.compile(guard)})" for guard in GUARDS))
 _SPELLER = Speller()
+_PURPOSE = _VOCABULARY.classes["PURPOSE"]
 # Words that people censor; a censored word ("k*ll", "s**cide") is read as the one it fits.
 _CENSORABLE_WORDS = (
     "kill killing killed myself die dying dead death suicide suicidal selfharm cut cutting "
@@ -73,6 +74,9 @@ def encode(text: str) -> str:
 
 
 def _guarded(codes: str, start: int, end: int) -> bool:
+    # "On purpose" makes any accident deliberate: "burned my arm on the stove on purpose".
+    if not _PURPOSE.isdisjoint(codes[max(0, start - 6) : end + 8]):
+        return False
     window = _GUARD.finditer(
         codes, max(0, start - _GUARD_REACH), min(len(codes), end + _GUARD_REACH)
     )
