@@ -14,7 +14,7 @@ CLASSES: dict[str, str] = {
     "MY": "my mein meine meinen meinem meiner meines own",
     "NEG": "not dont dnt didnt doesnt cant cannot wont wouldnt never no nt isnt wasnt werent aint "
     "nicht kein keine keinen nie niemals",
-    "NOBODY": "nobody noone niemand keiner",
+    "NOBODY": "nobody nobdy noboy nobady noone niemand keiner",
     # what is done
     "CUT": "slice sliced slicing cut cuts cutting cuttin cuted cutted slit slitting slash slashed "
     "slashing carve carved carving ritzen ritze ritzt ritzte geritzt schneide schneiden "
