@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shlex
 import statistics
 import string
 import sys
@@ -23,7 +24,6 @@ from pathlib import Path
 # Run as `python bench/crisis.py`: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.delivery import command_line
 from nudgebot.domain.crisis import categories, signals_crisis
 from nudgebot.domain.crisis.spelling import TARGETS, Speller
 
@@ -84,6 +84,10 @@ def messages(seed: int) -> dict[str, str]:
         ),
         "one long word": "a" * (LIMIT // 2) + "b" * (LIMIT // 2),
     }
+
+
+def command_line() -> str:
+    return shlex.join([Path(sys.executable).name, *sys.argv])
 
 
 def cpu_ms(run: Callable[[], object], repeat: int) -> list[float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shlex
 import statistics
 import string
 import sys
@@ -20,7 +21,6 @@ from pathlib import Path
 # Run as `python bench/habit_match.py`: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.delivery import command_line
 from nudgebot.content import load_content
 from nudgebot.domain.habit_match import HabitMatcher
 
@@ -60,6 +60,10 @@ def notes(matcher_words: list[str], seed: int) -> dict[str, str]:
             lambda i: ("nicht", "gelaufen", "aber", "kimchi", "gegessen", "keinen", "zucker")[i % 7]
         ),
     }
+
+
+def command_line() -> str:
+    return shlex.join([Path(sys.executable).name, *sys.argv])
 
 
 def cpu_ms(run: Callable[[], object], repeat: int) -> list[float]:

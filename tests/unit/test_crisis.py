@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nudgebot.domain.crisis import categories, signals_crisis
+from nudgebot.domain.crisis.model import MAX_WORDS, load_model
 
 DATA = Path(__file__).with_name("crisis_data")
 CATEGORIES = (
@@ -188,3 +190,23 @@ def test_a_signal_on_its_own_line_is_found_whatever_surrounds_it(
     before: str, signal: str, after: str
 ) -> None:
     assert signals_crisis(f"{before}\n{signal}\n{after}")
+
+
+def test_the_shipped_model_was_trained_on_the_current_tune_part() -> None:
+    # Retrain with tools/train_crisis_model.py whenever tune.yaml changes.
+    tune = hashlib.sha256((DATA / "tune.yaml").read_bytes()).hexdigest()
+    assert load_model().trained_on_sha256 == tune
+
+
+@given(
+    st.lists(st.sampled_from(["i", "want", "to", "die", "walk", "kimchi", "|", ","]), max_size=90)
+)
+def test_the_model_gives_a_probability_for_any_words(words: list[str]) -> None:
+    assert 0.0 <= load_model().probability(words) <= 1.0
+
+
+def test_a_message_longer_than_the_model_reads_is_left_to_the_rules() -> None:
+    model = load_model()
+    short = ["i", "am", "a", "burden", "to", "everyone"]
+    assert model.flags(short)
+    assert not model.flags(short + ["walked"] * MAX_WORDS)

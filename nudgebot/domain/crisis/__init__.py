@@ -11,6 +11,9 @@ How it works, in order:
    German) are regular expressions over that string of characters (compiler.py).
 4. A match is dropped only when a harmless phrase ("killing me at the gym", "dying to try")
    overlaps it: guards look at the phrase after the match, and never remove words before it.
+5. Where no rule matched, a small linear model over the same words (model.py, trained on the
+   labelled TUNE part by tools/train_crisis_model.py) gives a second opinion on messages of up
+   to 80 words.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from nudgebot.domain.crisis.compiler import UNKNOWN, RuleCompiler, build_vocabulary
+from nudgebot.domain.crisis.model import load_model
 from nudgebot.domain.crisis.rules import GUARDS, RULES
 from nudgebot.domain.crisis.spelling import Speller
 from nudgebot.domain.crisis.text import fold_word, is_censored, tokens
@@ -38,6 +42,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = tuple(
 )
 _GUARD = re.compile("|".join(f"(?:{_COMPILER.compile(guard)})" for guard in GUARDS))
 _SPELLER = Speller()
+_MODEL = load_model()
 _PURPOSE = _VOCABULARY.classes["PURPOSE"]
 # Words that people censor; a censored word ("k*ll", "s**cide") is read as the one it fits.
 _CENSORABLE_WORDS = (
@@ -59,7 +64,10 @@ def _uncensored(word: str) -> str | None:
 
 def encode(text: str) -> str:
     """The message as one character per word: what the rules are matched against."""
-    words = tokens(text)
+    return _encode(tokens(text))
+
+
+def _encode(words: list[str]) -> str:
     codes = _VOCABULARY.encode(words)
     if UNKNOWN not in codes:
         return codes
@@ -102,10 +110,15 @@ def _signals(codes: str) -> Iterator[str]:
 
 
 def categories(text: str) -> frozenset[str]:
-    """The kinds of signal the text carries (see rules.RULES); empty when there is none."""
-    return frozenset(_signals(encode(text)))
+    """The kinds of signal the text carries (rules.RULES, and "model"); empty when none."""
+    words = tokens(text)
+    found = set(_signals(_encode(words)))
+    if _MODEL.flags(words):
+        found.add("model")
+    return frozenset(found)
 
 
 def signals_crisis(text: str) -> bool:
     """True when the message may signal self-harm or suicidal thoughts."""
-    return next(_signals(encode(text)), None) is not None
+    words = tokens(text)
+    return next(_signals(_encode(words)), None) is not None or _MODEL.flags(words)
