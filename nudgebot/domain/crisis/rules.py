@@ -88,6 +88,7 @@ RULES: dict[str, tuple[str, ...]] = {
         "(HARM) ~5 (over and over/again and again/repeatedly)",
         "(HARM) MY ~1 (head/fist/hands/hand) ~3 wall",
         "(need/WANT) to bleed",
+        "CUT to (cope/feel/deal/calm/survive/numb/forget)",
         "(HARM/CUT) ~6 to feel (something/anything/pain)",
         "(went/cut/go/going) too deep +(|/$/TIME/last/this/again/,)",
         "LETHAL ~2 calling",
@@ -205,6 +206,7 @@ RULES: dict[str, tuple[str, ...]] = {
         "schaffe es nicht mehr +(|/$/,)",
         "SELF gebe auf $",
         "PILLS ~2 (counted/lined/laid) (out/up)",
+        "(all/every) MY? PILLS ~1 out",
         "plan is (set/ready/made) ~2 TIME",
         "(use/using/shoot/get/got) ~3 (gun/pistol/rifle/shotgun)",
         "(on/at) the (edge) of ~1 the? HIGH",
@@ -260,7 +262,7 @@ RULES: dict[str, tuple[str, ...]] = {
         "(cant/cannot) ~1 (do/take) (this/it) (anymore/like/$)",
         "(give/given/giving/gave) up on (LIFE/LIVE/everything)",
         "done (with)? (LIFE/LIVE/everything/it all)",
-        "(tired/sick/tird) of ~3 (LIVE/LIFE/existing)",
+        "(tired/sick/tird) of ~3 (LIVE/LIFE/existing/waking)",
         "LIFE ~3 NEG ~1 worth",
         "NEG worth living",
         "LIFE ~2 HOPELESS",
@@ -385,6 +387,8 @@ GUARDS: tuple[str, ...] = (
     "wait ~2 (much longer/any longer)",
     "(let ME DIE) (laughing/of)",
     "(CUT/HARM) MYSELF (a/an/some/slack/shaving/cooking/chopping)",
+    "HARM MYSELF (moving/carrying/lifting/cleaning/gardening/cooking/running/climbing/skiing"
+    "/cycling/playing/training/doing/at/on/in/while/during)",
     "(CUT/HARM) MYSELF (while/when/on/at/in/doing/playing/lifting/running/training/at) ~2"
     " (cooking/shaving/chopping/gym/football/soccer/tennis/work/kitchen/knife/pan/stove"
     "/oven/iron/kettle/glass/paper)",
