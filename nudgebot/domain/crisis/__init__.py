@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from nudgebot.domain.crisis.compiler import UNKNOWN, RuleCompiler, build_vocabulary
 from nudgebot.domain.crisis.model import load_model
 from nudgebot.domain.crisis.rules import GUARDS, RULES
-from nudgebot.domain.crisis.spelling import Speller
-from nudgebot.domain.crisis.text import fold_word, is_censored, tokens
+from nudgebot.domain.crisis.spelling import Speller, uncensored
+from nudgebot.domain.crisis.text import tokens
 
 __all__ = ["categories", "signals_crisis"]
 
@@ -44,22 +43,11 @@ _GUARD = re.compile("|".join(f"(?:{_COMPILER.compile(guard)})" for guard in GUAR
 _SPELLER = Speller()
 _MODEL = load_model()
 _PURPOSE = _VOCABULARY.classes["PURPOSE"]
-# Words that people censor; a censored word ("k*ll", "s**cide") is read as the one it fits.
-_CENSORABLE_WORDS = (
-    "kill killing killed myself die dying dead death suicide suicidal selfharm cut cutting "
-    "overdose unalive sewerslide hang hanging"
-)
-_CENSORABLE = tuple(fold_word(word) for word in _CENSORABLE_WORDS.split())
 _GUARD_REACH = 12  # words either side of a match that a guard may span
 # A message that is nothing but look-alikes this many times over is flagged anyway: a false
 # alarm costs one caring message, and the bound keeps the cost of a message flat.
-MAX_GUARDED_MATCHES = 64
-
-
-@lru_cache(maxsize=4096)
-def _uncensored(word: str) -> str | None:
-    pattern = re.compile(re.escape(word).replace(r"\*", "[a-z]{0,3}").replace("#", "[a-z]{0,3}"))
-    return next((target for target in _CENSORABLE if pattern.fullmatch(target)), None)
+MAX_GUARDED_MATCHES = 24
+MAX_CENSORED_WORDS = 16  # read per message; more is noise, and each costs a scan
 
 
 def encode(text: str) -> str:
@@ -73,8 +61,8 @@ def _encode(words: list[str]) -> str:
         return codes
     unknown = {word for word, code in zip(words, codes[1:], strict=True) if code == UNKNOWN}
     fixed = _SPELLER.corrections(unknown)
-    for word in [word for word in unknown if "*" in word][:16]:
-        if is_censored(word) and (target := _uncensored(word)):
+    for word in [word for word in unknown if "*" in word][:MAX_CENSORED_WORDS]:
+        if target := uncensored(word):
             fixed[word] = target
     if not fixed:
         return codes

@@ -48,7 +48,7 @@ class LinearModel:
 
     def flags(self, words: Sequence[str]) -> bool:
         """True when a message of at most MAX_WORDS words scores at or above the threshold."""
-        size = sum(1 for word in words if word not in (BREAK, COMMA))
+        size = len(words) - words.count(BREAK) - words.count(COMMA)
         return 0 < size <= MAX_WORDS and self.probability(words) >= self.threshold
 
 

@@ -27,6 +27,13 @@ _REAL_WORD_LIST = (
     "itself yourself themselves ourselves thyself mysterious mystery"
 )
 TARGETS: tuple[str, ...] = tuple(fold_word(word) for word in _TARGET_WORDS.split())
+# Words people hide letters of ("k*ll", "s**cide", "su#cidal").
+_CENSORABLE_WORDS = (
+    "kill killing killed myself die dying dead death suicide suicidal selfharm cut cutting "
+    "overdose unalive sewerslide hang hanging"
+)
+CENSORABLE: tuple[str, ...] = tuple(fold_word(word) for word in _CENSORABLE_WORDS.split())
+MAX_HIDDEN = 3  # letters one run of * may stand for
 MIN_LENGTH = 5  # a shorter word has too many real neighbours to guess
 # Long words that are two edits from nothing people write every day ("suidical", "selbstmrod").
 TWO_EDITS: frozenset[str] = frozenset(fold_word(word) for word in _TWO_EDIT_WORDS.split())
@@ -54,7 +61,7 @@ class Speller:
         """
         by_length: dict[int, list[str]] = {}
         for word in unknown:
-            if len(word) >= MIN_LENGTH and word not in REAL_WORDS:
+            if len(word) >= MIN_LENGTH and word not in REAL_WORDS and "*" not in word:
                 by_length.setdefault(len(word), []).append(word)
         found: dict[str, str] = {}
         if not by_length:
@@ -73,3 +80,37 @@ class Speller:
                 ):
                     found.setdefault(word, target)
         return found
+
+
+def uncensored(word: str) -> str | None:
+    """The censorable key word a word with * fits ("s*icide" -> "suicide"), if one does.
+
+    Letters before the first * and after the last must match, letters between runs of * must
+    follow in order, and each run stands for one to three letters; plain string tests, so no
+    pattern is compiled per word.
+    """
+    parts = word.split("*")
+    head, tail = parts[0], parts[-1]
+    if len(parts) < 2 or not (head or tail):
+        return None
+    inner = [part for part in parts[1:-1] if part]
+    runs = sum(1 for i, char in enumerate(word) if char == "*" and (i == 0 or word[i - 1] != "*"))
+    for target in CENSORABLE:
+        middle = target[len(head) : len(target) - len(tail)]
+        hidden = len(middle) - sum(map(len, inner))
+        if not (
+            len(target) > len(head) + len(tail)
+            and target.startswith(head)
+            and target.endswith(tail)
+            and runs <= hidden <= MAX_HIDDEN * runs
+        ):
+            continue
+        position = 0
+        for letters in inner:
+            position = middle.find(letters, position)
+            if position < 0:
+                break
+            position += len(letters)
+        else:
+            return target
+    return None

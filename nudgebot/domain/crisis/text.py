@@ -57,7 +57,6 @@ _PREFIXES: dict[str, tuple[str, ...]] = {
 }
 # Letters typed apart: "k m s", "d i e", "s u i c i d e".
 _SPACED = re.compile(r"\b[a-z](?:[ .][a-z]\b){2,}")
-_CENSORED = re.compile(r"[a-z]*[a-z][*#]+[a-z]+")
 # Clause breaks and commas become words of their own; other punctuation a space; apostrophes
 # go ("can't" and "cant" read the same); letters, digits and censoring stars stay.
 # One character for one keeps str.translate on its fast path; the breaks are spaced after.
@@ -132,8 +131,3 @@ def tokens(text: str) -> list[str]:
         text = text.replace(digraph, vowel)
     # "kiiill" -> "kil", the way every listed word is read; "000" -> "0"
     return _joined(_RUNS.sub(_FIRST_GROUP, text).split())
-
-
-def is_censored(token: str) -> bool:
-    """A word with letters hidden by * or # ("s*icide", "k*ll")."""
-    return "*" in token and bool(_CENSORED.fullmatch(token))
