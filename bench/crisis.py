@@ -83,6 +83,10 @@ def messages(seed: int) -> dict[str, str]:
             lambda i: note[i % len(note)], tail=" honestly i want to die"
         ),
         "one long word": "a" * (LIMIT // 2) + "b" * (LIMIT // 2),
+        "wants with no object": _fill(
+            lambda i: ("i", "want", "to", "i", "wish", "i", "could", "my", "not", "so")[i % 10]
+        ),
+        "80 words, model reads": " ".join(note[i % len(note)] for i in range(80)),
     }
 
 
