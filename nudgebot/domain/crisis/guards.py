@@ -43,7 +43,7 @@ GUARDS: tuple[str, ...] = (
     "(let ME DIE) (laughing/of)",
     "(CUT/HARM) MYSELF (a/an/some/slack/shaving/cooking/chopping)",
     "HARM MYSELF (moving/carrying/lifting/cleaning/gardening/cooking/running/climbing/skiing"
-    "/cycling/playing/training/doing/at/on/in/while/during)",
+    "/cycling/playing/training/doing/while/during)",
     "(CUT/HARM) MYSELF (while/when/on/at/in/doing/playing/lifting/running/training/at) ~2"
     " (cooking/shaving/chopping/gym/football/soccer/tennis/work/kitchen/knife/pan/stove"
     "/oven/iron/kettle/glass/paper)",
