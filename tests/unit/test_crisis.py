@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from nudgebot.domain.crisis import categories, signals_crisis
 from nudgebot.domain.crisis.model import MAX_WORDS, load_model
+from nudgebot.domain.crisis.spelling import uncensored
+from nudgebot.domain.crisis.text import tokens
 
 DATA = Path(__file__).with_name("crisis_data")
 CATEGORIES = (
@@ -210,3 +212,25 @@ def test_a_message_longer_than_the_model_reads_is_left_to_the_rules() -> None:
     short = ["i", "am", "a", "burden", "to", "everyone"]
     assert model.flags(short)
     assert not model.flags(short + ["walked"] * MAX_WORDS)
+
+
+def test_a_number_keeps_its_unit_and_reads_apart_from_leetspeak() -> None:
+    assert tokens("ran 5kms, k1ll") == ["ran", "0", "kms", ",", "kil"]
+    assert tokens("took 30 pills") != tokens("took 3 pills")
+
+
+def test_umlauts_and_letter_runs_fold_to_one_spelling() -> None:
+    assert tokens("wäre würde") == tokens("waere wuerde") == tokens("ware wurde")
+    assert tokens("kiiill mysellf") == tokens("kill myself")
+
+
+@pytest.mark.parametrize(
+    ("word", "meant"), [("s*icide", "suicide"), ("s**cide", "suicide"), ("sh*t", None)]
+)
+def test_a_censored_word_is_read_as_the_key_word_it_fits(word: str, meant: str | None) -> None:
+    assert uncensored(word) == meant
+
+
+@given(st.text(max_size=200))
+def test_folded_words_are_plain_ascii(text: str) -> None:
+    assert all(word.isascii() and word.strip() == word and word for word in tokens(text))

@@ -20,9 +20,6 @@ class Vocabulary:
     codes: dict[str, str]
     classes: dict[str, frozenset[str]]
 
-    def code(self, word: str) -> str:
-        return self.codes.get(word, UNKNOWN)
-
     def encode(self, tokens: Iterable[str]) -> str:
         """One character per word, after a leading BREAK (so a rule may start a clause)."""
         get = self.codes.get
