@@ -75,7 +75,7 @@ def _report(name: str, part: dict[str, dict[str, list[str]]]) -> str:
     return "\n".join(rows)
 
 
-def test_the_labelled_set_is_large_and_the_holdout_part_is_a_fifth_or_more() -> None:
+def test_the_labelled_set_is_large_and_the_holdout_has_forty_of_each_kind() -> None:
     assert set(TUNE["positive"]) == set(HOLDOUT["positive"]) == set(CATEGORIES)
     for category in CATEGORIES:
         assert len(TUNE["positive"][category]) + len(HOLDOUT["positive"][category]) >= 90
@@ -83,11 +83,10 @@ def test_the_labelled_set_is_large_and_the_holdout_part_is_a_fifth_or_more() -> 
     negatives = len(_negatives(TUNE)) + len(_negatives(HOLDOUT))
     assert positives >= 800
     assert negatives >= 400
-    # The holdout was written first, 480 messages, then never tuned on; the tune part grew
-    # afterwards with probes of fresh messages, so the holdout is now about a quarter.
-    holdout = len(_positives(HOLDOUT)) + len(_negatives(HOLDOUT))
-    assert holdout >= 480
-    assert holdout / (positives + negatives) >= 0.20
+    # The holdout was written first and never tuned on; the tune part grew afterwards with
+    # probes of fresh messages, so the holdout is a fixed size rather than a share.
+    assert all(len(texts) >= 40 for texts in HOLDOUT["positive"].values())
+    assert len(_negatives(HOLDOUT)) >= 150
 
 
 def test_no_message_is_in_both_parts() -> None:

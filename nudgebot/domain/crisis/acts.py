@@ -103,7 +103,7 @@ ACTS: dict[str, tuple[str, ...]] = {
         "HOARD ~3 PILLS",
         "PILLS ~2 HOARD",
         "enough ~2 PILLS ~2 (to/HOARD)",
-        "(take/taking/swallow/swallowing/nehmen/nehme/schlucke/schlucken/down) ~1"
+        "(take/taking/swallow/swallowing/nehmen/nehme/schlucke/schlucken/down) ~3"
         " (all/every/alle) ~3 PILLS",
         "take ~1 all of them",
         "(take/taking) them all",
@@ -111,6 +111,7 @@ ACTS: dict[str, tuple[str, ...]] = {
         "how many ~3 PILLS ~5 (KILL/DIE/overdose/EXPLICIT/it would take/it takes/does it take)",
         "(GET) ~3 (PILLS/LETHAL) ~3 TIME",
         "(GET) ~3 LETHAL",
+        "(use/using) the (rope/noose)",
         "LETHAL ~2 (gekauft/besorgt)",
         "(LETHAL/knife) ~2 ready",
         "JUMP ~2 (off/from/infrontof/under/into/von/vor) ~2 (HIGH/VEHICLE)",
@@ -129,7 +130,7 @@ ACTS: dict[str, tuple[str, ...]] = {
         "decided on the method",
         "made my decision ~2 TIME",
         "SELF ~1 planned it",
-        "tonight is the night $",
+        "(tonight is/tonights) the night +(|/$/,)",
         "plan ~4 (wie/how) ~3 (mache/do it/tun)",
         "do it when ~2 asleep",
         "doing it TIME +(|/$)",
@@ -142,7 +143,7 @@ ACTS: dict[str, tuple[str, ...]] = {
         " (cliffs/cliff/bridge/tracks/edge/ledge/roof)",
         "know how many ~1 PILLS ~2 need $",
         "(told/said/say/saying) ~2 FAREWELL without",
-        "(HIGH/VEHICLE) ~5 WANT ~1 jump",
+        "(HIGH/VEHICLE) ~5 (WANT/to) ~1 jump",
         "(werde/will/wil) ~3 springen $",
         "schaffe es nicht mehr +(|/$/,)",
         "SELF gebe auf $",
@@ -170,7 +171,7 @@ ACTS: dict[str, tuple[str, ...]] = {
         "(thought/thinking/think/thoughts) (about/of)"
         " (jumping/drowning/hanging/crashing/overdosing) +(|/$/off/from/infrontof/,/in $)",
         "(take/taking/took/taken/swallow/swallowed/swallowing/nehme/genommen/geschluckt) ~2"
-        " (whole/entire/all/every/too many/the rest of) ~3 (PILLS/packet/bottle/box/pack)",
+        " (whole/entire/all/every/too many/the rest of) ~3 (PILLS/packet $/bottle $/box $/pack $)",
         "(took/taken/swallowed/take/swallow/nehme/genommen/geschluckt) 00 ~1 PILLS",
         "(tied/tie/tying/made/making) ~2 (noose/rope)",
         "(GET) ~2 noose",

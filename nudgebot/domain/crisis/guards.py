@@ -30,6 +30,13 @@ GUARDS: tuple[str, ...] = (
     "burden ~8 (lol/lmao/haha)",
     "(phone/battery/laptop/plant/plants/car/tracker/watch/fish/dog/cat) ~3 DIE",
     "END things with",
+    "LETHAL for MY? (razor/shaver/knife/craft/cutter/shaving)",
+    "HIGH ~4 (view/views/photo/photos/pictures/sunset/walk/run/market)",
+    "(box/bottle/packet/pack) of (chocolates/chocolate/cookies/biscuits/wine/water/juice/crisps"
+    "/sweets)",
+    "(pflanze/pflanzen/blume/blumen/plant/plants) ~4 (mehr zu leben/LIVE)",
+    "(pflanze/pflanzen/blume/blumen/plant/plants) ~2 NEG ~2 (mehr zu leben/LIVE)",
+    "rope (at the gym/climb/climbing/course/swing)",
     "DIE (tired/serious/set/inside)",
     "(dead/ded) (lol/lmao/lmfao)",
     "DIE in (this/the/that) ~1 (level/game/round/match/boss/episode)",

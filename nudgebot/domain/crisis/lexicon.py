@@ -19,12 +19,13 @@ CLASSES: dict[str, str] = {
     "CUT": "slice sliced slicing cut cuts cutting cuttin cuted cutted slit slitting slash slashed "
     "slashing carve carved carving ritzen ritze ritzt ritzte geritzt schneide schneiden "
     "geschnitten aufschneiden aufgeschnitten",
-    "HARM": "hrut picking pick picked hurted smash smashed slam slammed slap slapped slapping hurt "
-    "hurting hurtin hurts dug dig digging harm harmed harming burn burned burnt burning scratch "
-    "scratched scratching hit hitting punch punched punching bit bite biting bang banged stab "
-    "stabbed stabbing starve starved starving punish punished punishing injure injured injuring "
-    "bruise bruised bleed bled verletzen verletzt verletze verletzte verbrannt verbrennen "
-    "verbrenne wehgetan wehtun geschlagen schlage schlagen",
+    "HARM": "aufgekratzt aufkratzen gekratzt kratze scrape scraped scraping hrut picking pick "
+    "picked hurted smash smashed slam slammed slap slapped slapping hurt hurting hurtin hurts dug "
+    "dig digging harm harmed harming burn burned burnt burning scratch scratched scratching hit "
+    "hitting punch punched punching bit bite biting bang banged stab stabbed stabbing starve "
+    "starved starving punish punished punishing injure injured injuring bruise bruised bleed bled "
+    "verletzen verletzt verletze verletzte verbrannt verbrennen verbrenne wehgetan wehtun "
+    "geschlagen schlage schlagen",
     "KILL": "kill kl killed killing kills murder hang hanged hanging shoot shooting drown drowning "
     "strangle suffocate poison poisoned umbringen umzubringen toten tote totete getotet erhangen "
     "aufhangen aufzuhangen erschiesen umlegen vergiften ertranken off",
