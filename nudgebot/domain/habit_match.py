@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nudgebot.domain.replies import Outcome
 
@@ -79,14 +80,18 @@ def stem(word: str) -> str:
 
 _NEGATOR_STEMS = frozenset(stem(word) for word in _NEGATORS)
 _SKIP_STEMS = frozenset(stem(word) for word in _SKIP_WORDS)
+# Stemming is most of the cost of a long note, and people repeat their words; the bound keeps
+# memory flat whatever they send.
+_cached_stem = lru_cache(maxsize=65536)(stem)
 
 
 def _stems(text: str) -> list[str]:
-    return [stem(word) for word in _WORD.findall(text)]
+    return [_cached_stem(word) for word in _WORD.findall(text)]
 
 
 @dataclass(frozen=True, slots=True)
 class _Keyword:
+    rank: int  # longest phrases first: the order in which keywords claim words
     stems: tuple[str, ...]
     tip_ids: tuple[str, ...]  # tips sharing the keyword, in rotation order
 
@@ -102,10 +107,23 @@ class HabitMatcher:
                 if stems and tip_id not in by_stems.setdefault(stems, []):
                     by_stems[stems].append(tip_id)
         # Longest phrases first, so "herbal tea" wins over "tea" and "no soda" over "no".
-        self._keywords = sorted(
-            (_Keyword(stems, tuple(ids)) for stems, ids in by_stems.items()),
-            key=lambda keyword: -len(keyword.stems),
-        )
+        ordered = sorted(by_stems.items(), key=lambda item: -len(item[0]))
+        # Indexed by first word, so a note costs one look-up per word, not one per keyword.
+        self._by_first: dict[str, list[_Keyword]] = {}
+        for rank, (stems, ids) in enumerate(ordered):
+            self._by_first.setdefault(stems[0], []).append(_Keyword(rank, stems, tuple(ids)))
+
+    def _claims(self, words: list[str]) -> list[tuple[int, int, _Keyword]]:
+        """Every place a keyword fits, in the order keywords claim words: by rank, then place."""
+        found: list[tuple[int, int, _Keyword]] = []
+        by_first = self._by_first
+        for start, word in enumerate(words):
+            for keyword in by_first.get(word, ()):
+                size = len(keyword.stems)
+                if size == 1 or tuple(words[start : start + size]) == keyword.stems:
+                    found.append((keyword.rank, start, keyword))
+        found.sort(key=lambda claim: (claim[0], claim[1]))
+        return found
 
     def match(self, text: str, *, prefer: str | None = None) -> list[HabitMention]:
         """Habits mentioned, in the order first mentioned; a later mention of one overrides.
@@ -119,27 +137,30 @@ class HabitMatcher:
             words = _stems(clause)
             taken = [False] * len(words)
             hits: list[tuple[int, int, str]] = []
-            for keyword in self._keywords:
-                size = len(keyword.stems)
-                for start in range(len(words) - size + 1):
-                    span = range(start, start + size)
-                    if tuple(words[start : start + size]) != keyword.stems or any(
-                        taken[i] for i in span
-                    ):
-                        continue
-                    for i in span:
-                        taken[i] = True
-                    tip_id = prefer if prefer in keyword.tip_ids else keyword.tip_ids[0]
-                    assert tip_id is not None
-                    hits.append((start, start + size, tip_id))
+            for _, start, keyword in self._claims(words):
+                end = start + len(keyword.stems)
+                if any(taken[start:end]):
+                    continue
+                taken[start:end] = [True] * (end - start)
+                tip_id = prefer if prefer in keyword.tip_ids else keyword.tip_ids[0]
+                assert tip_id is not None
+                hits.append((start, end, tip_id))
+            if not hits:
+                continue
             hits.sort()
+            # Running counts, so each habit's negations cost two look-ups: negators not inside
+            # a keyword ("no soda" is itself a good thing) before it, and skip words after it.
+            negators_before = [0]
+            skips_before = [0]
+            for index, word in enumerate(words):
+                negators_before.append(
+                    negators_before[-1] + (not taken[index] and word in _NEGATOR_STEMS)
+                )
+                skips_before.append(skips_before[-1] + (word in _SKIP_STEMS))
             for index, (start, end, tip_id) in enumerate(hits):
-                # Negators not inside a keyword ("no soda" is itself a good thing), and a skip
-                # word between this habit and the next one.
+                # A skip word counts up to the next habit: "had kimchi, yoga missed".
                 until = hits[index + 1][0] if index + 1 < len(hits) else len(words)
-                negations = sum(
-                    1 for i in range(start) if not taken[i] and words[i] in _NEGATOR_STEMS
-                ) + sum(1 for i in range(end, until) if words[i] in _SKIP_STEMS)
+                negations = negators_before[start] + skips_before[until] - skips_before[end]
                 # Two negations cancel out: "didn't skip my walk" is a walk.
                 found[tip_id] = Outcome.SKIPPED if negations % 2 else Outcome.DONE
         return [HabitMention(tip_id, outcome) for tip_id, outcome in found.items()]

@@ -1,0 +1,133 @@
+"""Message text folded to plain tokens: case, accents, leetspeak, letter runs, joined words."""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from operator import itemgetter
+
+BREAK = "|"  # a clause break (. ! ? ; : or a new line): concepts never reach across one
+COMMA = ","  # a softer break: a clause may start after one, and concepts reach across it
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "ß": "ss", "´": "'"})
+_LEET = str.maketrans("0134579@$", "oieastgas")
+# A number (with its unit, so "5kms" stays a distance) reads as "0"; any digit, @ or $ left is
+# inside a word with letters, leetspeak ("k1ll", "d13", "$uicide"), and reads as a letter.
+_DIGITS = re.compile(r"[0-9@$]")
+_NUMBER = re.compile(
+    r"(?<![a-z0-9@$])[0-9][0-9.,]*(?=(?:kms?|k|mi|mins?|h|hrs?|kg|x)?(?![a-z0-9@$]))"
+)
+_NUMBER_MARK = "%"  # not leetspeak, not kept as a word; becomes "0" after leetspeak is read
+# Numbers of two digits or more read "00": "took 30 pills" is not "took 2 pills".
+_MANY = re.compile(_NUMBER.pattern.replace("[0-9][0-9.,]*", "[0-9]{2,}[0-9.,]*"))
+# Replacements are plain strings or C callables: a template such as r"\1" is expanded in
+# Python for every match (Python 3.11), which costs more than the scan itself.
+_FIRST_GROUP = itemgetter(1)
+_MANY_MARK = "%%"
+
+# Words people write apart or with a hyphen that mean one thing, joined after splitting: a
+# pass over the words that start one is far cheaper than a pattern tried at every character.
+_PAIRS: dict[tuple[str, str], str] = {
+    ("my", "self"): "myself",
+    ("my", "slef"): "myself",
+    ("my", "slf"): "myself",
+    ("car", "park"): "carpark",
+    ("on", "purpose"): "onpurpose",
+    ("with", "purpose"): "onpurpose",
+    ("mit", "absicht"): "absichtlich",
+    ("no", "one"): "noone",
+    ("no", "body"): "nobody",
+    ("any", "more"): "anymore",
+    ("toaster", "bath"): "toasterbath",
+    ("wake", "up"): "wakeup",
+    ("want", "to"): "wanna",
+    ("going", "to"): "gonna",
+    ("going", "2"): "gonna",
+    ("in", "front"): "infront",
+    ("infront", "of"): "infrontof",
+}
+# A first word joined to whatever word follows that starts with one of these.
+_PREFIXES: dict[str, tuple[str, ...]] = {
+    "self": ("h", "injur", "delet", "destruct", "mutilat", "verletz"),
+    "slef": ("h",),
+    "selbst": ("verletz", "mord", "tot"),
+    "sewer": ("slid",),
+    "un": ("aliv",),
+}
+# Letters typed apart: "k m s", "d i e", "s u i c i d e".
+_SPACED = re.compile(r"\b[a-z](?:[ .][a-z]\b){2,}")
+# Clause breaks and commas become words of their own; other punctuation a space; apostrophes
+# go ("can't" and "cant" read the same); letters, digits and censoring stars stay.
+# One character for one keeps str.translate on its fast path; the breaks are spaced after.
+_PUNCTUATION = str.maketrans(
+    {
+        **dict.fromkeys(string.punctuation + string.whitespace, " "),
+        **dict.fromkeys(".!?;:\n\r", BREAK),
+        ",": COMMA,
+        "*": "*",
+        "#": "*",
+    }
+)
+_RUNS = re.compile(r"([a-z])\1+")
+_FIRST_WORDS = frozenset(
+    {_RUNS.sub(r"\1", first) for first, _ in _PAIRS} | {_RUNS.sub(r"\1", w) for w in _PREFIXES}
+)
+_PAIRS = {
+    (_RUNS.sub(r"\1", first), _RUNS.sub(r"\1", second)): _RUNS.sub(r"\1", joined)
+    for (first, second), joined in _PAIRS.items()
+}
+_UMLAUT_DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+
+def fold_word(word: str) -> str:
+    """A word or phrase as `tokens` reads it: the form word lists and rules are written in."""
+    return " ".join(tokens(word))
+
+
+def _fold(text: str) -> str:
+    text = text.casefold().translate(_QUOTES)
+    if not text.isascii():
+        # Accents dropped ("würde" -> "wurde"); letters outside Latin script drop out.
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return text
+
+
+def _joined(words: list[str]) -> list[str]:
+    starts = [i for i, word in enumerate(words[:-1]) if word in _FIRST_WORDS]
+    if not starts:
+        return words
+    out: list[str] = []
+    done = 0
+    for i in starts:
+        if i < done:
+            continue
+        pair = (words[i], words[i + 1])
+        joined = _PAIRS.get(pair)
+        if joined is None and pair[1].startswith(_PREFIXES.get(pair[0], ("\0",))):
+            joined = _RUNS.sub(r"\1", "self" if pair[0] == "slef" else pair[0]) + pair[1]
+        if joined is None:
+            continue
+        out += words[done:i]
+        out.append(joined)
+        done = i + 2
+    if not out:
+        return words
+    return _joined([*out, *words[done:]]) if done < len(words) else out
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a message, folded, with BREAK and COMMA where the clauses break."""
+    text = _fold(text)
+    if _DIGITS.search(text):
+        text = _MANY.sub(f" {_MANY_MARK} ", text)
+        text = _NUMBER.sub(f" {_NUMBER_MARK} ", text).translate(_LEET)
+        text = text.replace(_MANY_MARK, " 00 ").replace(_NUMBER_MARK, " 0 ")
+    text = text.replace("s/h", "sh")
+    text = _SPACED.sub(lambda match: match.group(0).replace(" ", "").replace(".", ""), text)
+    text = text.replace("'", "").translate(_PUNCTUATION)
+    text = text.replace(BREAK, f" {BREAK} ").replace(COMMA, f" {COMMA} ")
+    for digraph, vowel in _UMLAUT_DIGRAPHS:  # "waere" and "wäre" read the same
+        text = text.replace(digraph, vowel)
+    # "kiiill" -> "kil", the way every listed word is read; "000" -> "0"
+    return _joined(_RUNS.sub(_FIRST_GROUP, text).split())
