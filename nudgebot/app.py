@@ -106,7 +106,7 @@ def build_application(
         .base_url(settings.telegram_api_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .request(
-            LeanHttpRequest(
+            (AiohttpRequest if settings.http_client == "aiohttp" else LeanHttpRequest)(
                 connection_pool_size=settings.send_concurrency,
                 read_timeout=send_timeout,
                 # Sends wait for the rate limiter before they take a connection, so a queue
