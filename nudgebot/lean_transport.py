@@ -1,15 +1,15 @@
 """PTB request class on a lean keep-alive HTTP/1.1 client: a fraction of aiohttp's CPU per send.
 
 A Bot API call is one small JSON POST to one host. aiohttp's general client (cookies, redirects,
-tracing, URL objects, per-request timers) costs about 0.12 ms of CPU per call on this machine,
-more than the rest of a nudge's transport work; this client costs about 0.03 ms
-(`python bench/transport.py`). It parses answers as strictly as aiohttp does
-(`nudgebot.telegram.http11`, caps on every part) and connects the same way (happy eyeballs,
-`nudgebot.telegram.connections`). This module maps what went wrong to the semantics of
-`AiohttpRequest`, which the same tests check: at most `connection_pool_size` requests in
-flight, `PoolTimedOut` / `ConnectTimedOut` / `SendNotStarted` only when no byte of the request
-left, `TimedOut` and `ConnectionLost` when it may have been acted on. Uploads (multipart) are
-rare and go through an inner `AiohttpRequest` under the same slots.
+tracing, URL objects, per-request timers) costs about three times this client's CPU per call
+(`python bench/transport.py`; figures in the README). The client parses answers at least as
+strictly as aiohttp (`nudgebot.telegram.http11`: RFC 9112, a cap on every part) and connects
+the same way (`nudgebot.telegram.connections`: happy eyeballs, TLS). This module maps what went
+wrong to the semantics of `AiohttpRequest`, which the same tests check: at most
+`connection_pool_size` requests in flight, `PoolTimedOut` / `ConnectTimedOut` /
+`SendNotStarted` only when no byte of the request left, `TimedOut` and `ConnectionLost` when
+it may have been acted on. Uploads (multipart) are rare and go through an inner
+`AiohttpRequest` under the same slots.
 """
 
 from __future__ import annotations
