@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     shutdown_seconds: float = Field(
         default=20.0, gt=0, le=600, validation_alias="NUDGEBOT_SHUTDOWN_SECONDS"
     )
+    # The send path's request class: the lean client, or aiohttp's to fall back on.
+    http_client: Literal["lean", "aiohttp"] = Field(
+        default="lean", validation_alias="NUDGEBOT_HTTP_CLIENT"
+    )
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -112,6 +116,14 @@ class Settings(BaseSettings):
         if secret and not _WEBHOOK_SECRET.match(secret):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - only")
         return SecretStr(secret)
+
+    @field_validator("http_client", mode="before")
+    @classmethod
+    def _known_client(cls, value: object) -> object:
+        name = value.strip().lower() if isinstance(value, str) else value
+        if name not in ("lean", "aiohttp"):
+            raise ValueError("must be lean (the default) or aiohttp")
+        return name
 
     @field_validator("default_timezone")
     @classmethod

@@ -174,7 +174,8 @@ def build_application(
 
 
 def _send_request(settings: Settings, send_timeout: float) -> BaseRequest:
-    return LeanHttpRequest(
+    request_class = AiohttpRequest if settings.http_client == "aiohttp" else LeanHttpRequest
+    return request_class(
         connection_pool_size=settings.send_concurrency,
         read_timeout=send_timeout,
         # Sends wait for the rate limiter before they take a connection, so a queue for the

@@ -1,1 +1,1 @@
-"""Talking to the Bot API: request classes, prepared calls and the rate limiter."""
+"""Talking to the Bot API: request classes, connections, HTTP/1.1, prepared calls, rate limit."""

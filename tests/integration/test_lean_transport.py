@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import socket
 import ssl
 import subprocess
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import certifi
 import pytest
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
@@ -21,6 +24,7 @@ from nudgebot.telegram.aiohttp_request import (
     SendNotStarted,
     is_surely_not_sent,
 )
+from nudgebot.telegram.connections import tls_context
 from nudgebot.telegram.lean_request import LeanHttpRequest, _Target
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -104,6 +108,35 @@ def self_signed(directory: Path, *options: str) -> tuple[Path, Path]:
 
 
 @pytest.fixture
+def unanswered() -> Iterator[Callable[[socket.AddressFamily], tuple[str, int]]]:
+    """An address whose connect never completes: a listener with a full accept queue.
+
+    Linux drops the SYN of a connection that would overflow a listener's queue, so the
+    client's connect waits as it would for a host that does not answer.
+    """
+    sockets: list[socket.socket] = []
+
+    def make(family: socket.AddressFamily) -> tuple[str, int]:
+        host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
+        listener = socket.socket(family)
+        listener.bind((host, 0))
+        listener.listen(0)
+        sockets.append(listener)
+        port = listener.getsockname()[1]
+        for _ in range(3):  # one fills the queue; the rest make sure it stays full
+            filler = socket.socket(family)
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                filler.connect((host, port))
+            sockets.append(filler)
+        return host, port
+
+    yield make
+    for sock in sockets:
+        sock.close()
+
+
+@pytest.fixture
 async def lean_bot() -> AsyncIterator[Callable[[int, str], Bot]]:
     bots: list[Bot] = []
 
@@ -172,6 +205,20 @@ async def test_keep_alive_reuses_one_connection(lean_bot: Callable[[int, str], B
     assert all(b"Content-Type: application/json" in r for r in server.requests)
 
 
+async def test_bytes_after_an_answer_are_never_read_as_the_next_one(
+    lean_bot: Callable[[int, str], Bot],
+) -> None:
+    server = await serve(lambda _: content_length(ok_body()) + b"HTTP/1.1 200 OK\r\n")
+    bot = lean_bot(server.port, "http")
+    await bot.request.initialize()
+
+    first = await bot.send_message(chat_id=1, text="hi")
+    second = await bot.send_message(chat_id=1, text="hi")
+
+    assert first.message_id == second.message_id == 7
+    assert server.connections == 2
+
+
 async def test_garbage_instead_of_http_is_maybe_sent(lean_bot: Callable[[int, str], Bot]) -> None:
     server = await serve(lambda _: b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
     bot = lean_bot(server.port, "http")
@@ -196,27 +243,75 @@ async def test_a_half_answer_then_close_is_maybe_sent(lean_bot: Callable[[int, s
 
 
 async def test_a_slow_connect_is_connect_timed_out_and_not_sent(
-    lean_bot: Callable[[int, str], Bot], monkeypatch: pytest.MonkeyPatch
+    unanswered: Callable[[socket.AddressFamily], tuple[str, int]],
 ) -> None:
-    loop = asyncio.get_running_loop()
-
-    async def never_connects(*args: Any, **kwargs: Any) -> Any:
-        await asyncio.sleep(10)
-
-    monkeypatch.setattr(loop, "create_connection", never_connects)
+    host, port = unanswered(socket.AF_INET)
     bot = Bot(
         TOKEN,
-        base_url="http://127.0.0.1:9/bot",
+        base_url=f"http://{host}:{port}/bot",
         request=LeanHttpRequest(connect_timeout=0.05),
     )
     await bot.request.initialize()
 
     with pytest.raises(TimedOut, match=r"\*not\* sent") as caught:
         await bot.send_message(chat_id=1, text="hi")
+    await bot.request.shutdown()
 
     assert isinstance(caught.value, ConnectTimedOut)
     assert isinstance(caught.value, SendNotStarted)
     assert TOKEN not in str(caught.value)
+
+
+async def test_when_ipv6_does_not_answer_ipv4_is_tried_and_wins(
+    unanswered: Callable[[socket.AddressFamily], tuple[str, int]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Happy eyeballs: without them the IPv6 attempt would use up the whole connect timeout.
+    silent_host, silent_port = unanswered(socket.AF_INET6)
+    server = await serve(lambda _: content_length(ok_body()))
+    resolved = [
+        (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (silent_host, silent_port, 0, 0)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", server.port)),
+    ]
+    loop = asyncio.get_running_loop()
+    asked: list[str] = []
+
+    async def resolve(host: str, *args: Any, **kwargs: Any) -> list[Any]:
+        asked.append(host)
+        return resolved
+
+    monkeypatch.setattr(loop, "getaddrinfo", resolve)
+    request = LeanHttpRequest(connect_timeout=5.0, read_timeout=2.0)
+    await request.initialize()
+
+    status, _ = await request.do_request(f"http://dual.test:{server.port}/bot{TOKEN}/getMe", "POST")
+    await request.shutdown()
+
+    assert (status, asked, server.connections) == (200, ["dual.test"], 1)
+    assert server.requests[0].split(b"\r\n")[1] == b"Host: dual.test:%d" % server.port
+
+
+async def test_a_refused_address_falls_through_to_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    server = await serve(lambda _: content_length(ok_body()))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    resolved = [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", closed_port)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", server.port)),
+    ]
+
+    async def resolve(*args: Any, **kwargs: Any) -> list[Any]:
+        return resolved
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", resolve)
+    request = LeanHttpRequest(read_timeout=2.0)
+    await request.initialize()
+
+    status, _ = await request.do_request(f"http://two.test/bot{TOKEN}/getMe", "POST")
+    await request.shutdown()
+
+    assert status == 200
 
 
 async def test_an_uninitialized_request_sends_nothing() -> None:
@@ -226,15 +321,19 @@ async def test_an_uninitialized_request_sends_nothing() -> None:
         await request.do_request(f"http://127.0.0.1:9/bot{TOKEN}/getMe", "POST")
 
 
-async def test_tls_to_a_server_we_trust(
-    lean_bot: Callable[[int, str], Bot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def tls_server(tmp_path: Path) -> tuple[WireServer, Path]:
+    """A TLS server on 127.0.0.1 and its self-signed certificate."""
     cert, key = self_signed(tmp_path, "-addext", "subjectAltName=IP:127.0.0.1")
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_context.load_cert_chain(cert, key)
-    server = await serve(lambda _: content_length(ok_body()), server_context)
-    trusting = ssl.create_default_context(cafile=str(cert))
-    monkeypatch.setattr(ssl, "create_default_context", lambda *a, **k: trusting)
+    return await serve(lambda _: content_length(ok_body()), server_context), cert
+
+
+async def test_tls_to_a_server_we_trust(
+    lean_bot: Callable[[int, str], Bot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, cert = await tls_server(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the system's CA file, as OpenSSL reads it
     bot = lean_bot(server.port, "https")
     await bot.request.initialize()
 
@@ -242,6 +341,52 @@ async def test_tls_to_a_server_we_trust(
 
     assert message.message_id == 7
     assert server.requests[0].startswith(b"POST /bot")
+
+
+async def test_without_system_certificates_the_certifi_bundle_is_trusted(
+    lean_bot: Callable[[int, str], Bot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, cert = await tls_server(tmp_path)
+    bot = lean_bot(server.port, "https")  # first: the Bot's own httpx client reads these too
+    await bot.request.initialize()
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-file.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path / "no-such-directory"))
+    monkeypatch.setattr(certifi, "where", lambda: str(cert))  # a bundle that holds our CA
+
+    message = await bot.send_message(chat_id=1, text="hi")
+
+    assert message.message_id == 7
+
+
+def test_without_system_certificates_every_certifi_authority_is_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-file.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path / "no-such-directory"))
+    bundle = Path(certifi.where()).read_text().count("BEGIN CERTIFICATE")
+
+    assert tls_context().cert_store_stats()["x509_ca"] == bundle
+
+
+def test_a_system_ca_file_is_used_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cert, _ = self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path / "no-such-directory"))
+
+    assert tls_context().cert_store_stats()["x509_ca"] == 1
+
+
+def test_a_system_ca_directory_is_used_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = tmp_path / "certs"
+    directory.mkdir()
+    self_signed(directory)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-file.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(directory))
+
+    # OpenSSL reads a CA directory lazily, so nothing is counted yet, and certifi stays out.
+    assert tls_context().cert_store_stats()["x509_ca"] == 0
 
 
 async def test_tls_to_an_untrusted_server_is_not_sent(
