@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     )
     listen: str = Field(default="127.0.0.1", min_length=1, validation_alias="NUDGEBOT_LISTEN")
     port: int = Field(default=8080, ge=0, le=65535, validation_alias="NUDGEBOT_PORT")
+    # host:port for /healthz and /metrics alone; empty serves them beside /telegram.
+    metrics_listen: str = Field(default="", validation_alias="NUDGEBOT_METRICS_LISTEN")
     shutdown_seconds: float = Field(
         default=20.0, gt=0, le=600, validation_alias="NUDGEBOT_SHUTDOWN_SECONDS"
     )
@@ -116,6 +118,16 @@ class Settings(BaseSettings):
         if secret and not _WEBHOOK_SECRET.match(secret):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - only")
         return SecretStr(secret)
+
+    @field_validator("metrics_listen")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        value = value.strip()
+        if value and _split_host_port(value) is None:
+            raise ValueError(
+                "must be host:port such as 127.0.0.1:9100 (an IPv6 host in brackets: [::1]:9100)"
+            )
+        return value
 
     @field_validator("http_client", mode="before")
     @classmethod
@@ -168,6 +180,26 @@ class Settings(BaseSettings):
     @property
     def secret_token(self) -> str:
         return self.webhook_secret.get_secret_value()
+
+    @property
+    def metrics_address(self) -> tuple[str, int] | None:
+        """Where /healthz and /metrics listen on their own, or None: beside /telegram."""
+        return _split_host_port(self.metrics_listen) if self.metrics_listen else None
+
+
+def _split_host_port(value: str) -> tuple[str, int] | None:
+    host, colon, port = value.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+        if not host or ":" not in host:
+            return None
+    elif ":" in host:
+        return None  # an IPv6 address needs brackets, or its last group reads as the port
+    if not colon or not host or not port.isascii() or not port.isdigit() or int(port) > 65535:
+        return None
+    if any(char.isspace() or char in "/[]@" for char in host):
+        return None
+    return host, int(port)
 
 
 _ENV_NAMES = {name: str(field.validation_alias) for name, field in Settings.model_fields.items()}

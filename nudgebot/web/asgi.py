@@ -22,8 +22,8 @@ BACKLOG_TIMEOUT = 3.0
 WEBHOOK_PATH = "/telegram"
 
 
-def create_web_app(application: NudgeApp, *, webhook: bool) -> Starlette:
-    """Health and metrics always; the Telegram webhook route only when webhook is True."""
+def create_web_app(application: NudgeApp, *, webhook: bool, monitoring: bool = True) -> Starlette:
+    """/healthz and /metrics when monitoring is True; POST /telegram when webhook is True."""
 
     async def healthz(request: Request) -> Response:
         healthy, body = await application.bot_data.runtime.health.check()
@@ -40,10 +40,12 @@ def create_web_app(application: NudgeApp, *, webhook: bool) -> Starlette:
             log.warning("could not count the backlog: %s", type(error).__name__)
         return Response(runtime.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
-    routes = [
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/metrics", metrics, methods=["GET"]),
-    ]
+    routes = []
+    if monitoring:
+        routes += [
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
+        ]
     if webhook:
         secret = application.bot_data.runtime.settings.secret_token
         # A bound method, not the instance: Starlette would take a callable object for raw ASGI.

@@ -9,14 +9,19 @@ import signal
 import socket
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import uvicorn
+from starlette.applications import Starlette
 from telegram import Update
 
 from nudgebot.app.lifecycle import stop_ticking
 from nudgebot.app.runtime import NudgeApp
 from nudgebot.web.asgi import create_web_app
+from nudgebot.web.guard import RequestGuard
 from nudgebot.web.heap import freeze_startup_heap
+from nudgebot.web.limits import DEFAULT_LIMITS, WebLimits
+from nudgebot.web.protocol import guarded_protocol
 
 log = logging.getLogger(__name__)
 
@@ -35,28 +40,105 @@ class _QuietServer(uvicorn.Server):
         yield
 
 
+_PUBLIC_HINT = "NUDGEBOT_LISTEN and NUDGEBOT_PORT"
+_METRICS_HINT = "NUDGEBOT_METRICS_LISTEN"
+
+
+def app_paths(app: Starlette) -> str:
+    """What one server serves, in words: "/telegram, /healthz and /metrics"."""
+    paths = sorted(
+        (str(getattr(route, "path", "?")) for route in app.routes), key="/telegram".__ne__
+    )
+    if not paths:
+        return "nothing"
+    return " and ".join([", ".join(paths[:-1]), paths[-1]]) if len(paths) > 1 else paths[0]
+
+
+@dataclass
+class _Listener:
+    """One HTTP server of the bot and the address it binds."""
+
+    server: _QuietServer
+    address: tuple[str, int]
+    hint: str  # the settings that choose the address, for the one-line error
+    role: str
+    paths: str
+    port: int = 0
+
+    @property
+    def shown(self) -> str:
+        host, port = self.address
+        host = f"[{host}]" if ":" in host else host
+        return f"{host}:{self.port or port}"
+
+    def bind(self) -> socket.socket:
+        host, port = self.address
+        try:
+            family = socket.AF_INET6 if ":" in host else socket.AF_INET
+            sock = socket.create_server((host, port), family=family, reuse_port=False)
+        except OSError as error:
+            raise ListenError(
+                f"cannot listen on {self.shown} ({error.strerror}): set {self.hint} "
+                "to a free address"
+            ) from None
+        self.port = int(sock.getsockname()[1])
+        return sock
+
+
 class BotServer:
     """One running bot: the Application, its intake, the tick and the HTTP server."""
 
-    def __init__(self, application: NudgeApp, *, webhook: bool, freeze_heap: bool = False) -> None:
+    def __init__(
+        self,
+        application: NudgeApp,
+        *,
+        webhook: bool,
+        freeze_heap: bool = False,
+        limits: WebLimits = DEFAULT_LIMITS,
+    ) -> None:
         self.application = application
         self.webhook = webhook
         # Only a process that serves alone may freeze its heap; tests run many services in one.
         self._freeze_heap = freeze_heap
         settings = application.bot_data.runtime.settings
         self._settings = settings
-        config = uvicorn.Config(
-            create_web_app(application, webhook=webhook),
-            lifespan="off",
-            log_config=None,  # keep our handlers: one line per event, redacted, maybe JSON
-            access_log=False,
-            timeout_graceful_shutdown=max(1, int(settings.shutdown_seconds)),
-        )
-        self._server = _QuietServer(config)
+        self._listeners: list[_Listener] = []
+        separate = settings.metrics_address
+        if separate is None:
+            app = create_web_app(application, webhook=webhook)
+            self._add(app, (settings.listen, settings.port), _PUBLIC_HINT, "public", limits)
+        else:
+            if webhook:  # a polling bot needs no public port at all
+                app = create_web_app(application, webhook=True, monitoring=False)
+                self._add(app, (settings.listen, settings.port), _PUBLIC_HINT, "public", limits)
+            app = create_web_app(application, webhook=False)
+            self._add(app, separate, _METRICS_HINT, "metrics", limits)
         self._stopping: asyncio.Task[None] | None = None
         self._stop_started = 0.0
         self.port = 0
+        self.metrics_port = 0
         self.ready = asyncio.Event()
+
+    def _add(
+        self,
+        app: Starlette,
+        address: tuple[str, int],
+        hint: str,
+        role: str,
+        limits: WebLimits,
+    ) -> None:
+        config = uvicorn.Config(
+            RequestGuard(app, max_requests=limits.max_requests, body_seconds=limits.body_seconds),
+            http=guarded_protocol(limits),
+            timeout_keep_alive=limits.keep_alive_seconds,
+            h11_max_incomplete_event_size=limits.max_head_bytes,
+            lifespan="off",
+            log_config=None,  # keep our handlers: one line per event, redacted, maybe JSON
+            access_log=False,
+            timeout_graceful_shutdown=max(1, int(self._settings.shutdown_seconds)),
+        )
+        server = _QuietServer(config)
+        self._listeners.append(_Listener(server, address, hint, role, app_paths(app)))
 
     def request_stop(self) -> None:
         """Stop taking new work now; run() then finishes what is in flight and returns."""
@@ -64,33 +146,27 @@ class BotServer:
             return
         log.info("stopping: no new updates or deliveries, finishing what is in flight")
         self._stop_started = time.monotonic()
-        self._server.should_exit = True
+        for listener in self._listeners:
+            listener.server.should_exit = True
         stop_ticking(self.application)
         engine = self.application.bot_data.runtime.engine
         self._stopping = asyncio.create_task(engine.stop(self._settings.shutdown_seconds))
 
-    def _bind(self) -> socket.socket:
-        host, port = self._settings.listen, self._settings.port
-        try:
-            family = socket.AF_INET6 if ":" in host else socket.AF_INET
-            sock = socket.create_server((host, port), family=family, reuse_port=False)
-        except OSError as error:
-            raise ListenError(
-                f"cannot listen on {host}:{port} ({error.strerror}): set NUDGEBOT_LISTEN "
-                "and NUDGEBOT_PORT to a free address"
-            ) from None
-        self.port = int(sock.getsockname()[1])
-        return sock
-
     async def run(self, *, handle_signals: bool = True) -> None:
         """Serve until request_stop() (or SIGTERM/SIGINT), then shut down in order."""
         application = self.application
-        sock = self._bind()
-        if handle_signals:
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(signum, self.request_stop)
+        sockets: list[socket.socket] = []
         try:
+            for listener in self._listeners:
+                sockets.append(listener.bind())
+            self.port = next((lis.port for lis in self._listeners if lis.role == "public"), 0)
+            self.metrics_port = next(
+                (lis.port for lis in self._listeners if lis.role == "metrics"), 0
+            )
+            if handle_signals:
+                loop = asyncio.get_running_loop()
+                for signum in (signal.SIGTERM, signal.SIGINT):
+                    loop.add_signal_handler(signum, self.request_stop)
             async with application:
                 assert application.post_init is not None
                 await application.post_init(application)
@@ -98,15 +174,16 @@ class BotServer:
                     log.debug("froze %d start-up objects", freeze_startup_heap())
                 await self._start_intake()
                 await application.start()
-                log.info(
-                    "serving %s on %s:%s",
-                    "/telegram, /healthz and /metrics" if self.webhook else "/healthz and /metrics",
-                    self._settings.listen,
-                    self.port,
-                )
+                for listener in self._listeners:
+                    log.info("serving %s on %s", listener.paths, listener.shown)
                 self.ready.set()
                 # Returns once request_stop() asked it to, after in-flight requests finished.
-                await self._server.serve(sockets=[sock])
+                await asyncio.gather(
+                    *(
+                        self._serve(lis, sock)
+                        for lis, sock in zip(self._listeners, sockets, strict=True)
+                    )
+                )
                 self.request_stop()
                 await self._stop_intake()
                 assert self._stopping is not None
@@ -115,11 +192,19 @@ class BotServer:
                 assert application.post_shutdown is not None
                 await application.post_shutdown(application)
         finally:
-            sock.close()
+            for sock in sockets:
+                sock.close()
             if handle_signals:
                 for signum in (signal.SIGTERM, signal.SIGINT):
-                    loop.remove_signal_handler(signum)
+                    asyncio.get_running_loop().remove_signal_handler(signum)
         log.info("stopped in %.1fs", time.monotonic() - self._stop_started)
+
+    async def _serve(self, listener: _Listener, sock: socket.socket) -> None:
+        try:
+            await listener.server.serve(sockets=[sock])
+        finally:
+            # One server stopping (or failing) stops the others: never half a bot.
+            self.request_stop()
 
     async def _start_intake(self) -> None:
         application = self.application

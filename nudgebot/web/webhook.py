@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from telegram import Update
 
 from nudgebot.app.runtime import NudgeApp
+from nudgebot.web.payload import NotAnUpdateError, parse_update
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
 MAX_BODY_BYTES = 1024 * 1024
+# Said with every refusal whose body may be unread: the rest of it is not wanted.
+_CLOSE = {"connection": "close"}
 
 
 class BodyTooLargeError(Exception):
@@ -63,7 +65,12 @@ class TelegramEndpoint:
             body = await _read_capped(request)
         except BodyTooLargeError:
             log.warning("webhook call refused: body over %s bytes", MAX_BODY_BYTES)
-            return Response(status_code=413)
+            return Response(status_code=413, headers=_CLOSE)
+        except ClientDisconnect:
+            # The client went away, or its body was too slow (the guard's deadline); if it is
+            # still there, it hears 400 and the connection closes.
+            log.warning("webhook call refused: body cut short")
+            return Response(status_code=400, headers=_CLOSE)
         update = self._decode(body)
         if update is None:
             return Response(status_code=400)
@@ -71,12 +78,21 @@ class TelegramEndpoint:
 
     def _decode(self, body: bytes) -> Update | None:
         try:
-            data = json.loads(body)
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                raise ValueError("not an update object")
-            return Update.de_json(data, self._application.bot)
-        except (ValueError, TypeError, LookupError, AttributeError) as error:
-            # Never log the body: it holds what the user wrote.
+            return Update.de_json(parse_update(body), self._application.bot)
+        except NotAnUpdateError as error:
+            # Never log the body: it holds what the user wrote. The reason names no content.
+            log.warning("webhook call refused: not a Telegram update (%s)", error)
+            return None
+        except (
+            ValueError,
+            TypeError,
+            LookupError,
+            AttributeError,
+            ArithmeticError,
+            OSError,
+            RecursionError,
+        ) as error:
+            # What python-telegram-bot could not build (e.g. a date past the year 9999).
             log.warning("webhook call refused: not a Telegram update (%s)", type(error).__name__)
             return None
 
