@@ -59,6 +59,7 @@ class _Listener:
     """One HTTP server of the bot and the address it binds."""
 
     server: _QuietServer
+    guard: RequestGuard
     address: tuple[str, int]
     hint: str  # the settings that choose the address, for the one-line error
     role: str
@@ -127,8 +128,11 @@ class BotServer:
         role: str,
         limits: WebLimits,
     ) -> None:
+        guard = RequestGuard(
+            app, max_requests=limits.max_requests, body_seconds=limits.body_seconds
+        )
         config = uvicorn.Config(
-            RequestGuard(app, max_requests=limits.max_requests, body_seconds=limits.body_seconds),
+            guard,
             http=guarded_protocol(limits),
             timeout_keep_alive=limits.keep_alive_seconds,
             h11_max_incomplete_event_size=limits.max_head_bytes,
@@ -137,8 +141,19 @@ class BotServer:
             access_log=False,
             timeout_graceful_shutdown=max(1, int(self._settings.shutdown_seconds)),
         )
-        server = _QuietServer(config)
-        self._listeners.append(_Listener(server, address, hint, role, app_paths(app)))
+        self._listeners.append(
+            _Listener(_QuietServer(config), guard, address, hint, role, app_paths(app))
+        )
+
+    def open_connections(self, role: str = "public") -> int:
+        """How many connections the "public" (or "metrics") server holds open right now."""
+        return sum(
+            len(lis.server.server_state.connections) for lis in self._listeners if lis.role == role
+        )
+
+    def requests_in_progress(self, role: str = "public") -> int:
+        """How many requests the "public" (or "metrics") server is handling right now."""
+        return sum(lis.guard.active for lis in self._listeners if lis.role == role)
 
     def request_stop(self) -> None:
         """Stop taking new work now; run() then finishes what is in flight and returns."""

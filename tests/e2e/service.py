@@ -15,6 +15,7 @@ from fakebotapi import FakeBotApi
 from nudgebot.app.builder import build_application
 from nudgebot.clock import ManualClock
 from nudgebot.config import Settings
+from nudgebot.web.limits import DEFAULT_LIMITS, WebLimits
 from nudgebot.web.serve import BotServer
 from tests.e2e.harness import TICK_SECONDS, Bot
 
@@ -27,7 +28,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def service_settings(fake: FakeBotApi, database_url: str, *, port: int) -> Settings:
+def service_settings(
+    fake: FakeBotApi, database_url: str, *, port: int, **overrides: Any
+) -> Settings:
     return Settings(
         TELEGRAM_BOT_TOKEN=fake.token,
         NUDGEBOT_DATABASE_URL=database_url,
@@ -41,6 +44,7 @@ def service_settings(fake: FakeBotApi, database_url: str, *, port: int) -> Setti
         NUDGEBOT_LISTEN="127.0.0.1",
         NUDGEBOT_PORT=port,
         NUDGEBOT_SHUTDOWN_SECONDS=10,
+        **overrides,
     )
 
 
@@ -72,17 +76,26 @@ class Served(Bot):
 
 @asynccontextmanager
 async def running_service(
-    fake: FakeBotApi, database_url: str, clock: ManualClock, *, webhook: bool
+    fake: FakeBotApi,
+    database_url: str,
+    clock: ManualClock,
+    *,
+    webhook: bool,
+    limits: WebLimits = DEFAULT_LIMITS,
+    **settings: Any,
 ) -> AsyncIterator[Served]:
-    """Start the BotServer as `nudgebot run [--webhook]` does (without signal handlers)."""
+    """Start the BotServer as `nudgebot run [--webhook]` does (without signal handlers).
+
+    settings are extra Settings by variable name, e.g. NUDGEBOT_METRICS_LISTEN="127.0.0.1:0".
+    """
     port = free_port()
     app = build_application(
-        service_settings(fake, database_url, port=port),
+        service_settings(fake, database_url, port=port, **settings),
         clock=clock,
         send_timeout=1.0,
         webhook=webhook,
     )
-    service = BotServer(app, webhook=webhook)
+    service = BotServer(app, webhook=webhook, limits=limits)
     running = asyncio.create_task(service.run(handle_signals=False))
     ready = asyncio.create_task(service.ready.wait())
     await asyncio.wait({running, ready}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
