@@ -176,3 +176,16 @@ async def test_idle_connections_past_the_cap_close_the_longest_idle_and_updates_
         assert len(ada.inbox()) == 1
         for client in idle:
             client.close()
+
+
+async def test_a_request_head_over_the_head_limit_is_400_and_closed(
+    fake: FakeBotApi, database_url: str, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    async with running_service(fake, database_url, clock, webhook=True) as served:
+        assert served.service is not None
+        client = await RawClient.connect(served.service.port)
+        await client.send(request_head(2, padding=DEFAULT_LIMITS.max_head_bytes + 1) + b"{}")
+        assert await client.status() == 400
+        client.close()
+    assert errors_or_tracebacks(caplog.records) == []
