@@ -69,31 +69,45 @@ def _no_constant(name: str) -> Any:
 
 
 def _check_values(data: dict[str, Any], *, strings: bool) -> None:
-    # Iterative, so the check itself cannot run out of stack.
+    # Iterative, so the check itself cannot run out of stack; only containers are stacked.
     stack: list[tuple[Any, int, str]] = [(data, 1, "")]
+    pop, push = stack.pop, stack.append
     while stack:
-        value, depth, key = stack.pop()
-        if isinstance(value, dict):
-            if depth > MAX_DEPTH:
-                raise NotAnUpdateError("nested too deep")
-            for name, item in value.items():
-                if strings:
+        # key: the field a list belongs to, so a list of numbers is judged by its field.
+        container, depth, key = pop()
+        if depth > MAX_DEPTH:
+            raise NotAnUpdateError("nested too deep")
+        if type(container) is dict:
+            if strings:
+                for name in container:
                     _check_text(name)
-                stack.append((item, depth + 1, name))
-        elif isinstance(value, list):
-            if depth > MAX_DEPTH:
-                raise NotAnUpdateError("nested too deep")
-            stack.extend((item, depth + 1, key) for item in value)
-        elif isinstance(value, bool) or value is None:
-            continue
-        elif isinstance(value, int):
-            if not -MAX_INTEGER <= value <= MAX_INTEGER:
-                raise NotAnUpdateError("a number out of range")
-        elif isinstance(value, float):
-            if key not in FLOAT_FIELDS or not math.isfinite(value):
-                raise NotAnUpdateError("a fraction where a whole number belongs")
-        elif strings and isinstance(value, str):
-            _check_text(value)
+            for name, value in container.items():
+                kind = type(value)
+                if kind is dict or kind is list:
+                    if value:
+                        push((value, depth + 1, name))
+                elif kind is not str and kind is not bool and value is not None:
+                    _check_scalar(value, name)
+                elif strings and kind is str:
+                    _check_text(value)
+        else:
+            for value in container:
+                kind = type(value)
+                if kind is dict or kind is list:
+                    if value:
+                        push((value, depth + 1, key))
+                elif kind is not str and kind is not bool and value is not None:
+                    _check_scalar(value, key)
+                elif strings and kind is str:
+                    _check_text(value)
+
+
+def _check_scalar(value: float, key: str) -> None:
+    if type(value) is int:
+        if not -MAX_INTEGER <= value <= MAX_INTEGER:
+            raise NotAnUpdateError("a number out of range")
+    elif key not in FLOAT_FIELDS or not math.isfinite(value):
+        raise NotAnUpdateError("a fraction where a whole number belongs")
 
 
 def _check_text(text: str) -> None:
