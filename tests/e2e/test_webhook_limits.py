@@ -197,3 +197,18 @@ async def test_a_request_head_over_the_head_limit_is_400_and_closed(
         assert await client.status() == 400
         client.close()
     assert errors_or_tracebacks(caplog.records) == []
+
+
+async def test_an_answer_before_the_body_was_read_closes_the_connection(
+    fake: FakeBotApi, database_url: str, clock: ManualClock
+) -> None:
+    # No deadline, not even keep-alive's, can be what closes the connection here.
+    patient = WebLimits(header_seconds=120, body_seconds=120, keep_alive_seconds=120)
+    async with running_service(fake, database_url, clock, webhook=True, limits=patient) as served:
+        assert served.service is not None
+        client = await RawClient.connect(served.service.port)
+        # /healthz takes no POST: answered 405 at once, with most of the body still to come.
+        await client.send(request_head(100_000, path="/healthz") + b"{")
+        assert await client.status() == 405
+        assert client.closed_by_server
+        client.close()
