@@ -57,6 +57,7 @@ class RecordingProxy:
     requests: list[str] = field(default_factory=list)
     authorizations: list[str] = field(default_factory=list)
     url: str = ""
+    secure_url: str = ""
 
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -114,7 +115,7 @@ class RecordingProxy:
 def _certificate(directory: Path) -> tuple[Path, Path]:
     cert, key = directory / "cert.pem", directory / "key.pem"
     command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-    command += ["-subj", f"/CN={HOST}", "-addext", f"subjectAltName=DNS:{HOST}"]
+    command += ["-subj", f"/CN={HOST}", "-addext", f"subjectAltName=DNS:{HOST},IP:127.0.0.1"]
     subprocess.run(
         [*command, "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True
     )
@@ -141,7 +142,10 @@ async def proxy(
     recorder = RecordingProxy(fake.port, context)
     server = await asyncio.start_server(recorder.serve, "127.0.0.1", 0)
     recorder.url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-    async with server:
+    # The same proxy behind TLS: an https:// proxy URL.
+    secure = await asyncio.start_server(recorder.serve, "127.0.0.1", 0, ssl=context)
+    recorder.secure_url = f"https://127.0.0.1:{secure.sockets[0].getsockname()[1]}"
+    async with server, secure:
         yield recorder
 
 
@@ -236,3 +240,14 @@ async def test_no_proxy_hosts_go_direct(
 
     assert proxy.requests == []
     assert fake.messages(42)[-1].text == "direct"
+
+
+@pytest.mark.parametrize("request_class", CLASSES)
+async def test_an_https_proxy_is_reached_over_tls(
+    request_class: type[LeanHttpRequest], fake: FakeBotApi, proxy: RecordingProxy
+) -> None:
+    async with _bot(fake, request_class(proxy=proxy.secure_url), "https") as bot:
+        await bot.send_message(42, "tls inside tls")
+
+    assert proxy.requests[0] == f"CONNECT {HOST}:443"
+    assert fake.messages(42)[-1].text == "tls inside tls"
