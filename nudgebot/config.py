@@ -25,7 +25,7 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
-    """Everything an operator can configure; see the README for each setting."""
+    """Everything an operator can configure; docs/operations.md describes each setting."""
 
     model_config = SettingsConfigDict(
         env_file=".env",
