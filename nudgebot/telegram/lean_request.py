@@ -2,11 +2,11 @@
 
 A Bot API call is one small JSON POST to one host. aiohttp's general client (cookies, redirects,
 tracing, URL objects, per-request timers) costs about three times this client's CPU per call
-(`python bench/transport.py`; figures in the README). The client parses answers at least as
-strictly as aiohttp (`nudgebot.telegram.http11`: RFC 9112, a cap on every part) and connects
-the same way (`nudgebot.telegram.connections`: happy eyeballs, TLS). This module maps what went
-wrong to the semantics of `AiohttpRequest`, which the same tests check: at most
-`connection_pool_size` requests in flight, `PoolTimedOut` / `ConnectTimedOut` /
+(`python bench/transport.py`; figures in docs/architecture.md). The client parses answers at
+least as strictly as aiohttp (`nudgebot.telegram.http11`: RFC 9112, a cap on every part) and
+connects the same way (`nudgebot.telegram.connections`: happy eyeballs, TLS, proxies). This
+module maps what went wrong to the semantics of `AiohttpRequest`, which the same tests check:
+at most `connection_pool_size` requests in flight, `PoolTimedOut` / `ConnectTimedOut` /
 `SendNotStarted` only when no byte of the request left, `TimedOut` and `ConnectionLost` when
 it may have been acted on. Uploads (multipart) are rare and go through an inner
 `AiohttpRequest` under the same slots.
