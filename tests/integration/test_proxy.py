@@ -15,6 +15,8 @@ from telegram import Bot
 from telegram.request import BaseRequest
 
 from fakebotapi.server import FakeBotApi
+from nudgebot.app.builder import build_application
+from nudgebot.config import load_settings
 from nudgebot.telegram.aiohttp_request import AiohttpRequest
 from nudgebot.telegram.lean_request import LeanHttpRequest
 
@@ -251,3 +253,22 @@ async def test_an_https_proxy_is_reached_over_tls(
 
     assert proxy.requests[0] == f"CONNECT {HOST}:443"
     assert fake.messages(42)[-1].text == "tls inside tls"
+
+
+async def test_the_proxy_setting_reaches_the_send_path_and_polling(
+    fake: FakeBotApi, proxy: RecordingProxy, tmp_path: Path
+) -> None:
+    settings = load_settings(
+        telegram_bot_token=fake.token,
+        telegram_api_url=f"https://{HOST}/bot",
+        proxy_url=proxy.url,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+    )
+    application = build_application(settings)
+
+    async with application.bot as bot:
+        await bot.send_message(42, "sent by the app")
+        await bot.get_updates(timeout=0)
+
+    assert f"POST https://{HOST}/bot{fake.token}/sendMessage" in proxy.requests
+    assert f"POST https://{HOST}/bot{fake.token}/getUpdates" in proxy.requests
