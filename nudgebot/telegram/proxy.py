@@ -75,8 +75,17 @@ def proxy_for(url: str, explicit: str | None = None) -> Proxy | None:
         address = host
     if host and environment.get("no") and _bypassed(address):
         return None
-    chosen = explicit or environment.get(parts.scheme)
-    return parse_proxy(chosen) if chosen else None
+    if explicit:
+        return parse_proxy(explicit)
+    chosen = environment.get(parts.scheme)
+    if not chosen:
+        return None
+    if "://" not in chosen:
+        chosen = f"http://{chosen}"  # proxy.example:3128, as curl reads it
+    try:
+        return parse_proxy(chosen)
+    except ValueError as error:
+        raise ValueError(f"in {parts.scheme.upper()}_PROXY {error}") from None
 
 
 async def open_tunnel(

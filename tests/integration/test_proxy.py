@@ -17,7 +17,7 @@ from telegram.request import BaseRequest
 from fakebotapi.server import FakeBotApi
 from nudgebot.app.builder import build_application
 from nudgebot.config import load_settings
-from nudgebot.telegram.aiohttp_request import AiohttpRequest
+from nudgebot.telegram.aiohttp_request import AiohttpRequest, SendNotStarted
 from nudgebot.telegram.lean_request import LeanHttpRequest
 
 # A name no resolver knows (RFC 2606): a call that reaches the fake went through the proxy.
@@ -272,3 +272,20 @@ async def test_the_proxy_setting_reaches_the_send_path_and_polling(
 
     assert f"POST https://{HOST}/bot{fake.token}/sendMessage" in proxy.requests
     assert f"POST https://{HOST}/bot{fake.token}/getUpdates" in proxy.requests
+
+
+@pytest.mark.parametrize("request_class", CLASSES)
+async def test_a_malformed_proxy_variable_fails_the_call_unsent_naming_it(
+    request_class: type[LeanHttpRequest],
+    fake: FakeBotApi,
+    proxy: RecordingProxy,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://127.0.0.1:1080")
+    request = request_class()
+    await request.initialize()
+    try:
+        with pytest.raises(SendNotStarted, match="in HTTPS_PROXY must be an http://"):
+            await request.post(f"https://{HOST}/bot{fake.token}/getMe")
+    finally:
+        await request.shutdown()

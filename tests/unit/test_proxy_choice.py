@@ -51,6 +51,19 @@ def test_no_proxy_names_hosts_that_go_direct_even_with_the_setting(
     assert proxy_for("https://example.org/bot1:a/getMe", "http://proxy:3128") is not None
 
 
+def test_a_variable_without_a_scheme_means_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "proxy.example:3128")
+
+    assert str(proxy_for(API)) == "http://proxy.example:3128"
+
+
+def test_a_malformed_variable_is_named_in_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://proxy.example:1080")
+
+    with pytest.raises(ValueError, match=r"^in HTTPS_PROXY must be an http:// or https://"):
+        proxy_for(API)
+
+
 def test_credentials_never_show_in_the_proxy_s_text() -> None:
     proxy = parse_proxy("http://ada:secret@proxy:3128")
 
