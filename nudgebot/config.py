@@ -6,6 +6,7 @@ import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -24,7 +25,7 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
-    """Everything an operator can configure; see the README for each setting."""
+    """Everything an operator can configure; docs/operations.md describes each setting."""
 
     model_config = SettingsConfigDict(
         env_file=".env",
@@ -82,6 +83,10 @@ class Settings(BaseSettings):
         default="lean", validation_alias="NUDGEBOT_HTTP_CLIENT"
     )
 
+    # Every Bot API call goes through this proxy; without it HTTPS_PROXY / HTTP_PROXY apply,
+    # and NO_PROXY names hosts that go direct in both cases (nudgebot.telegram.proxy).
+    proxy_url: str = Field(default="", validation_alias="NUDGEBOT_PROXY_URL")
+
     @field_validator("telegram_bot_token")
     @classmethod
     def _token_looks_like_a_token(cls, value: SecretStr) -> SecretStr:
@@ -101,6 +106,23 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL such as https://api.telegram.org/bot")
+        return value
+
+    @field_validator("proxy_url")
+    @classmethod
+    def _proxy_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https"):
+            raise ValueError("must be an http:// or https:// proxy URL such as http://proxy:3128")
+        try:
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            raise ValueError("has a port that is not a number from 1 to 65535") from None
+        if not parts.hostname:
+            raise ValueError("has no host: write it as http://proxy.example:3128")
         return value
 
     @field_validator("webhook_url")

@@ -114,7 +114,7 @@ def build_application(
         .base_url(settings.telegram_api_url)
         .context_types(ContextTypes(context=BotContext, bot_data=AppData))
         .request(request or _send_request(settings, send_timeout))
-        .get_updates_request(request or AiohttpRequest(connection_pool_size=2, read_timeout=10.0))
+        .get_updates_request(request or _polling_request(settings))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -181,6 +181,13 @@ def _send_request(settings: Settings, send_timeout: float) -> BaseRequest:
         # Sends wait for the rate limiter before they take a connection, so a queue for the
         # pool means too much concurrency, not a slow Telegram.
         pool_timeout=None,
+        proxy=settings.proxy_url or None,
+    )
+
+
+def _polling_request(settings: Settings) -> BaseRequest:
+    return AiohttpRequest(
+        connection_pool_size=2, read_timeout=10.0, proxy=settings.proxy_url or None
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from alembic import command
@@ -11,13 +12,28 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-ALEMBIC_DIR = PROJECT_ROOT / "alembic"
+
+def migrations_dir() -> Path:
+    """The migrations a wheel carries (nudgebot/migrations), else the checkout's alembic/.
+
+    alembic/ and alembic.ini at the top of the repository are the source of truth; the build
+    copies both into the package (setup.py), so `nudgebot db upgrade` works from any install.
+    """
+    packaged = Path(str(files("nudgebot") / "migrations"))
+    if (packaged / "env.py").is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "alembic"
+
+
+ALEMBIC_DIR = migrations_dir()
+# Beside the scripts in a wheel; at the top of the repository in a checkout.
+_PACKAGED_INI = ALEMBIC_DIR / "alembic.ini"
+ALEMBIC_INI = _PACKAGED_INI if _PACKAGED_INI.is_file() else ALEMBIC_DIR.parent / "alembic.ini"
 
 
 def alembic_config(database_url: str = "") -> Config:
     """Alembic's Config pointing at the project's migrations, whatever the working directory."""
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config = Config(str(ALEMBIC_INI))
     config.set_main_option("script_location", str(ALEMBIC_DIR))
     if database_url:
         config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))

@@ -22,6 +22,9 @@ from telegram.error import (
 )
 from telegram.request import BaseRequest, RequestData
 
+from nudgebot.telegram.connections import tls_context
+from nudgebot.telegram.proxy import proxy_for
+
 __all__ = [
     "AiohttpRequest",
     "ConnectTimedOut",
@@ -94,6 +97,7 @@ class PooledRequest(BaseRequest):
         "_media_write_timeout",
         "_pool_size",
         "_pool_timeout",
+        "_proxy",
         "_read_timeout",
         "_slots",
         "_write_timeout",
@@ -107,6 +111,7 @@ class PooledRequest(BaseRequest):
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
+        proxy: str | None = None,
     ) -> None:
         if connection_pool_size < 1:
             raise ValueError("connection_pool_size must be at least 1")
@@ -116,6 +121,9 @@ class PooledRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
+        # Every call goes through this proxy (else HTTPS_PROXY / HTTP_PROXY), unless NO_PROXY
+        # names the host; see nudgebot.telegram.proxy.
+        self._proxy = proxy or None
         # At most pool-size requests in flight; made on the running loop by initialize().
         self._slots: asyncio.Semaphore | None = None
         self._prepare()
@@ -143,10 +151,11 @@ class AiohttpRequest(PooledRequest):
     takes longer than connect + write + read timeouts together (when all three are finite).
     """
 
-    __slots__ = ("_session",)
+    __slots__ = ("_proxies", "_session")
 
     def _prepare(self) -> None:
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str | None] = {}
 
     async def initialize(self) -> None:
         """Open the aiohttp session on the running loop (no-op if already open)."""
@@ -156,7 +165,8 @@ class AiohttpRequest(PooledRequest):
         # waiting for the pool from connecting, and only the former is surely harmless.
         self._slots = asyncio.Semaphore(self._pool_size)
         self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self._pool_size),
+            # The lean client's CAs: the system's, or certifi's bundle on a system without any.
+            connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=tls_context()),
             headers={"User-Agent": self.USER_AGENT},
         )
 
@@ -196,15 +206,17 @@ class AiohttpRequest(PooledRequest):
         await acquire_slot(slots, pool)
         try:
             data, headers = _body(request_data)
+            proxy = self._proxy_for(url)
             async with session.request(
-                method, url, data=data, headers=headers, timeout=timeout
+                method, url, data=data, headers=headers, timeout=timeout, proxy=proxy
             ) as response:
                 return response.status, await response.read()
         except aiohttp.ConnectionTimeoutError as err:
             raise ConnectTimedOut(_CONNECT_TIMEOUT_MESSAGE) from _safe_cause(err, url)
         except aiohttp.ClientConnectorError as err:
             raise SendNotStarted(_describe(err, url)) from _safe_cause(err, url)
-        except aiohttp.InvalidURL as err:
+        except (aiohttp.InvalidURL, aiohttp.ClientHttpProxyError) as err:
+            # A proxy that refused the tunnel (407, 403, 502 to CONNECT) never saw the request.
             raise SendNotStarted(_describe(err, url)) from _safe_cause(err, url)
         except TimeoutError as err:
             # sock_read or the total bound: the request went out, Telegram may have acted on it.
@@ -215,6 +227,18 @@ class AiohttpRequest(PooledRequest):
             raise ConnectionLost(_describe(err, url)) from _safe_cause(err, url)
         finally:
             slots.release()
+
+    def _proxy_for(self, url: str) -> str | None:
+        """The proxy URL for `url` (credentials included, for aiohttp), chosen once per URL."""
+        if url not in self._proxies:
+            try:
+                chosen = proxy_for(url, self._proxy)
+            except ValueError as error:
+                raise SendNotStarted(f"The proxy URL {error}. Request was *not* sent.") from None
+            if len(self._proxies) < 256:  # a handful of methods; never an unbounded cache
+                self._proxies[url] = None if chosen is None else chosen.url
+            return None if chosen is None else chosen.url
+        return self._proxies[url]
 
 
 def is_surely_not_sent(exc: BaseException) -> bool:

@@ -18,6 +18,7 @@ import aiohappyeyeballs
 import certifi
 
 from nudgebot.telegram.http11 import MalformedResponseError, Response, ResponseParser
+from nudgebot.telegram.proxy import Proxy, ProxyRefusedError, open_tunnel
 
 __all__ = [
     "HAPPY_EYEBALLS_DELAY",
@@ -160,12 +161,18 @@ class Connection(asyncio.Protocol):
 
 
 class Origin:
-    """The keep-alive connections to one scheme://host:port."""
+    """The keep-alive connections to one scheme://host:port, direct or through one proxy.
 
-    def __init__(self, scheme: str, host: str, port: int) -> None:
+    Through a proxy, an https origin is reached by a CONNECT tunnel with TLS to the origin
+    inside it; an http origin's connections go to the proxy itself (requests in absolute form).
+    """
+
+    def __init__(self, scheme: str, host: str, port: int, proxy: Proxy | None = None) -> None:
         self.host = host
         self.port = port
         self.ssl: ssl.SSLContext | None = tls_context() if scheme == "https" else None
+        self.proxy = proxy
+        self.proxy_tls = tls_context() if proxy is not None and proxy.scheme == "https" else None
         self.idle: list[Connection] = []
 
     async def connection(self, connect_timeout: float | None) -> Connection:
@@ -187,11 +194,15 @@ class Origin:
         except OSError as error:
             # An OSError names the host and port, never the path that holds the token.
             raise ConnectError(f"{type(error).__name__}: {error}") from error
+        except ProxyRefusedError as error:
+            raise ConnectError(str(error)) from error
 
     async def _open(self) -> Connection:
         loop = asyncio.get_running_loop()
-        addresses = _literal_address(self.host, self.port) or await loop.getaddrinfo(
-            self.host, self.port, type=socket.SOCK_STREAM
+        proxy = self.proxy
+        host, port = (self.host, self.port) if proxy is None else (proxy.host, proxy.port)
+        addresses = _literal_address(host, port) or await loop.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
         )
         # aiohappyeyeballs is what aiohttp connects with: addresses interleaved by family,
         # each next attempt started HAPPY_EYEBALLS_DELAY after the last, the losers closed.
@@ -199,15 +210,33 @@ class Origin:
             addresses, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY, interleave=1
         )
         try:
+            if proxy is not None and self.ssl is not None:
+                return await self._through_tunnel(sock, proxy)
+            tls = self.ssl if proxy is None else self.proxy_tls
             _, connection = await loop.create_connection(
                 Connection,
                 sock=sock,
-                ssl=self.ssl,
-                server_hostname=self.host if self.ssl is not None else None,
+                ssl=tls,
+                server_hostname=None if tls is None else host,
             )
         except BaseException:
             sock.close()
             raise
+        return connection
+
+    async def _through_tunnel(self, sock: socket.socket, proxy: Proxy) -> Connection:
+        assert self.ssl is not None
+        tunnel = await open_tunnel(sock, proxy, self.host, self.port, self.proxy_tls)
+        connection = Connection()
+        try:
+            transport = await asyncio.get_running_loop().start_tls(
+                tunnel, connection, self.ssl, server_hostname=self.host
+            )
+        except BaseException:
+            tunnel.abort()
+            raise
+        assert transport is not None
+        connection.connection_made(transport)
         return connection
 
     def release(self, connection: Connection, keep_alive: bool) -> None:

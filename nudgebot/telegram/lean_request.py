@@ -2,11 +2,11 @@
 
 A Bot API call is one small JSON POST to one host. aiohttp's general client (cookies, redirects,
 tracing, URL objects, per-request timers) costs about three times this client's CPU per call
-(`python bench/transport.py`; figures in the README). The client parses answers at least as
-strictly as aiohttp (`nudgebot.telegram.http11`: RFC 9112, a cap on every part) and connects
-the same way (`nudgebot.telegram.connections`: happy eyeballs, TLS). This module maps what went
-wrong to the semantics of `AiohttpRequest`, which the same tests check: at most
-`connection_pool_size` requests in flight, `PoolTimedOut` / `ConnectTimedOut` /
+(`python bench/transport.py`; figures in docs/architecture.md). The client parses answers at
+least as strictly as aiohttp (`nudgebot.telegram.http11`: RFC 9112, a cap on every part) and
+connects the same way (`nudgebot.telegram.connections`: happy eyeballs, TLS, proxies). This
+module maps what went wrong to the semantics of `AiohttpRequest`, which the same tests check:
+at most `connection_pool_size` requests in flight, `PoolTimedOut` / `ConnectTimedOut` /
 `SendNotStarted` only when no byte of the request left, `TimedOut` and `ConnectionLost` when
 it may have been acted on. Uploads (multipart) are rare and go through an inner
 `AiohttpRequest` under the same slots.
@@ -39,6 +39,7 @@ from nudgebot.telegram.connections import (
     WriteRefusedError,
 )
 from nudgebot.telegram.http11 import Response
+from nudgebot.telegram.proxy import Proxy, proxy_for
 
 __all__ = ["LeanHttpRequest"]
 
@@ -51,23 +52,33 @@ _LOST: Final = "The connection to Telegram was lost after the request was writte
 
 
 class _Target:
-    """What a URL means for the wire, parsed once per distinct URL."""
+    """What a URL means for the wire, parsed (and its proxy chosen) once per distinct URL."""
 
-    __slots__ = ("host_header", "key", "path")
+    __slots__ = ("extra_headers", "host_header", "key", "path", "proxy")
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, proxy: str | None = None) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise SendNotStarted("Only http and https URLs are supported. Request was *not* sent.")
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        self.key = (parts.scheme, parts.hostname, port)
+        try:
+            self.proxy = proxy_for(url, proxy)
+        except ValueError as error:
+            raise SendNotStarted(f"The proxy URL {error}. Request was *not* sent.") from None
+        self.key = (parts.scheme, parts.hostname, port, self.proxy)
         path = parts.path or "/"
         if parts.query:
             path = f"{path}?{parts.query}"
-        self.path = path
         host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6
         default_port = port == (443 if parts.scheme == "https" else 80)
         self.host_header = host if default_port else f"{host}:{port}"
+        self.extra_headers = ""
+        if self.proxy is not None and parts.scheme == "http":
+            # No tunnel for plain http: the proxy gets the absolute URL (RFC 9112 3.2.2).
+            path = f"http://{self.host_header}{path}"
+            if self.proxy.authorization:
+                self.extra_headers = f"Proxy-Authorization: {self.proxy.authorization}\r\n"
+        self.path = path
 
 
 class LeanHttpRequest(PooledRequest):
@@ -87,8 +98,9 @@ class LeanHttpRequest(PooledRequest):
             connect_timeout=self._connect_timeout,
             pool_timeout=None,  # our own slots already waited for the pool
             media_write_timeout=self._media_write_timeout,
+            proxy=self._proxy,
         )
-        self._origins: dict[tuple[str, str, int], Origin] = {}
+        self._origins: dict[tuple[str, str, int, Proxy | None], Origin] = {}
         self._targets: dict[str, _Target] = {}
 
     async def initialize(self) -> None:
@@ -143,7 +155,7 @@ class LeanHttpRequest(PooledRequest):
     ) -> tuple[int, bytes]:
         target = self._targets.get(url)
         if target is None:
-            target = _Target(url)
+            target = _Target(url, self._proxy)
             if len(self._targets) < 256:  # a handful of methods; never an unbounded cache
                 self._targets[url] = target
         origin = self._origins.get(target.key)
@@ -156,7 +168,8 @@ class LeanHttpRequest(PooledRequest):
         head = (
             f"{method} {target.path} HTTP/1.1\r\nHost: {target.host_header}\r\n"
             f"User-Agent: {self.USER_AGENT}\r\nAccept: application/json\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            f"{target.extra_headers}\r\n"
         )
         try:
             connection = await origin.connection(connect)
