@@ -136,7 +136,7 @@ def build_application(
         checkins=MeteredCheckinService(sessions, clock, habit_matcher(content), metrics),
         progress=ProgressService(sessions, clock, content),
         tips=TipService(sessions, clock, content),
-        safety=SafetyService(sessions, load_zone_countries()),
+        safety=SafetyService(sessions, load_zone_countries(), clock),
         data_rights=DataRightsService(sessions, clock, content),
         stats=StatsService(sessions, clock, content),
         summaries=SummaryService(sessions, clock),

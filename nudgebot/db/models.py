@@ -69,6 +69,8 @@ class Subscriber(Base):
     next_summary_date: Mapped[date | None] = mapped_column(Date)
     # What the bot asked for last ('timezone' or 'time'), so a bare answer is understood.
     awaiting: Mapped[str | None] = mapped_column(String(16))
+    # Until this instant (their next local midnight) no streak talk: set by a crisis reply.
+    quiet_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,3 +86,21 @@ def chat_id_of(update: Update) -> int:
 
 def command_argument(context: BotContext) -> str:
     return " ".join(context.args or []).strip()
+
+
+# What a reply may quote back of someone's text: enough to recognise it, never a wall of it
+# (a 4,000-character argument echoed in full would pass Telegram's 4,096 limit).
+MAX_ECHO = 40
+
+
+def echo(text: str) -> str:
+    """The start of text to quote back in a reply: at most MAX_ECHO characters, then "…"."""
+    return text if len(text) <= MAX_ECHO else text[:MAX_ECHO].rstrip() + "…"
+
+
+_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def number(text: str) -> int | None:
+    """text as a whole number of ASCII digits, else None (str.isdigit also accepts '²')."""
+    return int(text) if _NUMBER.fullmatch(text) else None
