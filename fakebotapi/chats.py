@@ -95,9 +95,7 @@ class ChatDirectory:
         self._chats[user_id] = chat
         return chat
 
-    def add_group(
-        self, chat_id: int, kind: str, title: str, member: dict[str, Any]
-    ) -> Chat:
+    def add_group(self, chat_id: int, kind: str, title: str, member: dict[str, Any]) -> Chat:
         """A group or supergroup (negative id, as Telegram gives them) where member writes;
         created on first use."""
         if chat_id >= 0 or kind not in ("group", "supergroup"):

@@ -2,8 +2,10 @@
 
 A subscription whose chat is a group, supergroup or channel (Telegram gives those negative chat
 ids; a private chat's id is the user's, always positive) is stopped: no more tips, reminders or
-summaries go there. `quiet_until` keeps streak talk away from a subscriber until the end of the
-local day in which they got the crisis reply; on the row, so every replica agrees.
+summaries go there. `group_notes` remembers which group already got the one note that points to
+a private chat (its id and when, nothing else). `quiet_until` keeps streak talk away from a
+subscriber until the end of the local day in which they got the crisis reply; on the row, so
+every replica agrees.
 
 Revision ID: 0008
 Revises: 0007
@@ -22,6 +24,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "group_notes",
+        sa.Column("group_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("noted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("group_id", name=op.f("pk_group_notes")),
+    )
     with op.batch_alter_table("subscribers", schema=None) as batch_op:
         batch_op.add_column(sa.Column("quiet_until", sa.DateTime(timezone=True), nullable=True))
     op.execute(
@@ -41,3 +49,4 @@ def downgrade() -> None:
     # The stopped group subscriptions stay stopped: nobody asked for them to start again.
     with op.batch_alter_table("subscribers", schema=None) as batch_op:
         batch_op.drop_column("quiet_until")
+    op.drop_table("group_notes")

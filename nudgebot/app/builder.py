@@ -35,6 +35,7 @@ from nudgebot.monitoring.metrics import Metrics
 from nudgebot.monitoring.observers import MeteredCheckinService, counting_errors, counting_updates
 from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.focus import FocusService
+from nudgebot.services.groups import GroupService
 from nudgebot.services.progress import ProgressService
 from nudgebot.services.safety import SafetyService
 from nudgebot.services.snoozes import SnoozeService
@@ -137,6 +138,7 @@ def build_application(
         progress=ProgressService(sessions, clock, content),
         tips=TipService(sessions, clock, content),
         safety=SafetyService(sessions, load_zone_countries(), clock),
+        groups=GroupService(sessions, clock),
         data_rights=DataRightsService(sessions, clock, content),
         stats=StatsService(sessions, clock, content),
         summaries=SummaryService(sessions, clock),

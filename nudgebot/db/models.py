@@ -229,3 +229,16 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class GroupNote(Base):
+    """A group, supergroup or channel that already got the private-chats-only note.
+
+    Only its chat id and when: nothing else from a group is stored. Shared by replicas, so the
+    note goes out once per chat however many /start or mentions arrive, wherever they land.
+    """
+
+    __tablename__ = "group_notes"
+
+    group_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    noted_at: Mapped[datetime] = mapped_column(UTCDateTime)

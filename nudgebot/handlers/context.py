@@ -15,6 +15,7 @@ from nudgebot.content.model import Content
 from nudgebot.services.checkins import CheckinService
 from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.focus import FocusService
+from nudgebot.services.groups import GroupService
 from nudgebot.services.progress import ProgressService
 from nudgebot.services.safety import SafetyService
 from nudgebot.services.snoozes import SnoozeService
@@ -37,6 +38,7 @@ class Services:
     snoozes: SnoozeService
     focus: FocusService
     safety: SafetyService
+    groups: GroupService
     data_rights: DataRightsService
     stats: StatsService
     summaries: SummaryService

@@ -49,6 +49,24 @@ async def test_start_addressed_to_the_bot_gets_the_note(bot: HandlerBot, kind: s
     assert texts(calls) == [bot.content.text("group_note")]
 
 
+async def test_a_group_gets_the_note_once_however_often_it_asks(bot: HandlerBot) -> None:
+    await in_group(bot, "/start")
+    assert await in_group(bot, "/start", from_id=BEN) == []
+    assert await in_group(bot, "@nudgebot hello?") == []
+
+
+async def test_each_group_gets_its_own_note(bot: HandlerBot) -> None:
+    await in_group(bot, "/start")
+    calls = await in_group(bot, "/start", chat=SUPERGROUP, chat_kind="supergroup")
+    assert texts(calls) == [bot.content.text("group_note")]
+
+
+async def test_a_note_telegram_refused_is_tried_again_on_the_next_start(bot: HandlerBot) -> None:
+    bot.request.fail_next("sendMessage", 403, "Forbidden: bot is not a member of the group chat")
+    await in_group(bot, "/start")
+    assert texts(await in_group(bot, "/start")) == [bot.content.text("group_note")]
+
+
 async def test_a_mention_of_the_bot_gets_the_note(bot: HandlerBot) -> None:
     assert texts(await in_group(bot, "@nudgebot what do you do?")) == [
         bot.content.text("group_note")
