@@ -21,7 +21,7 @@ from pathlib import Path
 # Run as `python bench/habit_match.py`: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nudgebot.content import load_content
+from nudgebot.content.loader import load_content
 from nudgebot.domain.habit_match import HabitMatcher
 
 LIMIT = 4096
