@@ -38,8 +38,6 @@ async def crisis_check(update: Update, context: BotContext) -> None:
     if found is None:
         return
     try:
-        # Quiet about streaks for the rest of their day (the service never raises).
-        await context.services.safety.quiet_today(chat_id)
         sent = await _send_with_retries(update, context.content.safety.render(found.country))
         # Never the text itself: logs must not hold what people write.
         if sent:
@@ -48,6 +46,9 @@ async def crisis_check(update: Update, context: BotContext) -> None:
             log.warning("crisis reply could not be sent")
     except Exception as error:  # whatever failed, the message must stop here
         log.error("crisis reply failed: %s", type(error).__name__, exc_info=error)
+    # Then quiet about streaks for the rest of their day (this never raises); after the reply,
+    # so a slow database never delays it.
+    await context.services.safety.quiet_today(chat_id)
     # No check-in, no FAQ, no streak talk: the other handlers never see this message, whatever
     # happened above.
     raise ApplicationHandlerStop
