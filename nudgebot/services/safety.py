@@ -84,7 +84,7 @@ class SafetyService:
                     .where(Subscriber.chat_id == chat_id)
                     .values(quiet_until=end_of_local_day(now, zone))
                 )
-        except SQLAlchemyError as error:
+        except (SQLAlchemyError, ValueError, KeyError) as error:  # KeyError: an unknown zone
             log.warning("could not keep a quiet day: %s", type(error).__name__)
 
     async def is_quiet(self, chat_id: int) -> bool:
