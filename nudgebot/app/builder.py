@@ -72,13 +72,16 @@ def habit_matcher(content: Content) -> HabitMatcher:
 
 
 def sources(
-    content: Content, sessions: async_sessionmaker[AsyncSession], options: EngineOptions
+    content: Content,
+    sessions: async_sessionmaker[AsyncSession],
+    options: EngineOptions,
+    clock: Clock,
 ) -> list[Source]:
     """Every kind of scheduled message, in the order a batch is filled."""
     return [
         TipSource(content, options),
         ReminderSource(content, sessions, options),
-        SummarySource(sessions, content, options),
+        SummarySource(sessions, content, options, clock),
         # Broadcasts recorded with `nudgebot broadcast --enqueue-only` go out with the tick, in
         # the room the batches leave after the daily tips and summaries.
         BroadcastSource(sessions, options),
@@ -157,7 +160,7 @@ def build_application(
         application.bot,
         clock,
         options,
-        sources(content, sessions, options),
+        sources(content, sessions, options, clock),
         observer=observe,
     )
     application.bot_data.runtime = Runtime(

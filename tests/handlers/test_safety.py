@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -152,3 +152,29 @@ async def test_sos_answers_in_the_language_telegram_reports(bot: HandlerBot) -> 
 async def test_help_names_sos(bot: HandlerBot) -> None:
     [text] = texts(await bot.say(ADA, "/help"))
     assert "/sos" in text
+
+
+async def weekly_summary(bot: HandlerBot, *, crisis_first: bool) -> str:
+    """Ada's first weekly summary (Sunday 18:00 UTC); the crisis message, if any, an hour before."""
+    await bot.subscribe(ADA)
+    bot.clock.set(datetime(2026, 3, 8, 17, 0, tzinfo=UTC))
+    await bot.deliver()  # whatever was due before (the day's tip) goes first
+    if crisis_first:
+        await bot.say(ADA, CRISIS)
+    bot.clock.set(datetime(2026, 3, 8, 18, 0, tzinfo=UTC))
+    [photo] = [call for call in await bot.deliver() if call.method == "sendPhoto"]
+    return photo.text
+
+
+async def test_a_summary_on_the_day_of_a_crisis_reply_has_no_encouragement_line(
+    bot: HandlerBot,
+) -> None:
+    caption = await weekly_summary(bot, crisis_first=True)
+    assert caption.startswith(bot.content.text("summary_intro") + "\n\n")
+    lines = [key for key in bot.content.messages if key.startswith("summary_line_")]
+    assert not [key for key in lines if bot.content.messages[key].split("{")[0] in caption]
+
+
+async def test_a_summary_on_an_ordinary_day_keeps_its_line(bot: HandlerBot) -> None:
+    caption = await weekly_summary(bot, crisis_first=False)
+    assert bot.content.text("summary_line_quiet") in caption
