@@ -7,16 +7,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from operator import gt
 
 from nudgebot.domain.replies import Outcome
 
 # Letters of the languages the content is written in (German adds ä, ö, ü and ß).
 _WORD = re.compile(r"[a-z0-9äöüß]+(?:'[a-z]+)?")
 # Words that end the reach of a negation: "didn't walk, but had kimchi".
-_CLAUSE_BREAK = re.compile(
-    r"[.,;:!?\n]+|\b(?:but|and|then|also|plus|though|although|so"
+_BREAK_WORDS = (
+    r"\b(?:but|and|then|also|plus|though|although|so"
     r"|aber|und|dann|auch|sondern|doch|trotzdem|dafür)\b"
 )
+_BREAK = r"[.,;:!?\n]+|" + _BREAK_WORDS
+# A note as one stream of (break, word) pairs, one of them empty: the same words and clauses
+# as splitting at _BREAK and reading each part with _WORD (a break word right after an
+# apostrophe, "it'so", still ends the word there), in one scan.
+_TOKENS = re.compile(rf"({_BREAK})|([a-z0-9äöüß]+(?:'(?!{_BREAK_WORDS})[a-z]+)?)")
 # Words that say "not done" after the habit too: "yoga skipped", "Sport ausgelassen".
 _SKIP_WORDS = ("skip", "skipped", "missed", "forgot", "verpasst", "vergessen", "ausgelassen")
 _NEGATORS = frozenset(
@@ -146,13 +152,15 @@ class HabitMatcher:
         words: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
-        for clause in _CLAUSE_BREAK.split(text.casefold().replace("’", "'")):
-            found_words = _WORD.findall(clause)
-            if found_words:
-                first, count = len(words), len(found_words)
-                words += found_words
-                starts += [first] * count
-                ends += [first + count] * count
+        first = 0  # the index of the current clause's first word
+        for is_break, word in _TOKENS.findall(text.casefold().replace("’", "'")):
+            if not is_break:
+                words.append(word)
+                starts.append(first)
+            elif len(words) > first:
+                ends += [len(words)] * (len(words) - first)
+                first = len(words)
+        ends += [len(words)] * (len(words) - first)
         stems = list(map(_cached_stem, words))
         taken = [False] * len(stems)
         hits: list[tuple[int, int, str]] = []
@@ -167,18 +175,16 @@ class HabitMatcher:
                 continue
             else:
                 taken[start:end] = [True] * size
-            tip_id = prefer if prefer in keyword.tip_ids else keyword.tip_ids[0]
-            assert tip_id is not None
-            hits.append((start, end, tip_id))
+            ids = keyword.tip_ids
+            hits.append((start, end, prefer if prefer is not None and prefer in ids else ids[0]))
         if not hits:
             return []
         hits.sort()
         # Running counts, so each habit's negations cost a few look-ups: negators not inside a
         # keyword ("no soda" is itself a good thing) before it in its clause, and skip words
         # after it up to the next habit or the clause's end.
-        negator = list(map(_NEGATOR_STEMS.__contains__, stems))
-        for start, end, _ in hits:
-            negator[start:end] = [False] * (end - start)
+        # A negator counts unless a keyword took it: True > False, and nothing else is greater.
+        negator = map(gt, map(_NEGATOR_STEMS.__contains__, stems), taken)
         negators_before = list(accumulate(negator, initial=0))
         skips_before = list(accumulate(map(_SKIP_STEMS.__contains__, stems), initial=0))
         found: dict[str, Outcome] = {}
