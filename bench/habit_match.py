@@ -2,7 +2,8 @@
 
 Each note is as long as a Telegram message can be. The shapes are the ones that cost most:
 every word a keyword (most hits), keywords among negators (most negation counting), words
-never seen before (nothing cached), one endless clause, and many short clauses. Prints the
+never seen before (nothing cached), one endless clause, and many short clauses (alike or all
+different). Prints the
 median and the slowest of N runs per shape, in CPU milliseconds (time.process_time_ns).
 """
 
@@ -21,7 +22,7 @@ from pathlib import Path
 # Run as `python bench/habit_match.py`: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nudgebot.content import load_content
+from nudgebot.content.loader import load_content
 from nudgebot.domain.habit_match import HabitMatcher
 
 LIMIT = 4096
@@ -55,6 +56,8 @@ def notes(matcher_words: list[str], seed: int) -> dict[str, str]:
         ),
         "unseen words with digits": _fill(lambda i: f"w{fresh[i % len(fresh)]}"),
         "many short clauses": _fill(lambda i: ("walked,", "no", "kimchi.", "but", "yoga")[i % 5]),
+        # The same, with no clause like another: nothing a cache of clauses could reuse.
+        "distinct short clauses": _fill(lambda i: f"walked {i}," if i % 2 else f"no kimchi {i}."),
         "one repeated letter": "a" * LIMIT,
         "german note": _fill(
             lambda i: ("nicht", "gelaufen", "aber", "kimchi", "gegessen", "keinen", "zucker")[i % 7]

@@ -95,6 +95,18 @@ class ChatDirectory:
         self._chats[user_id] = chat
         return chat
 
+    def add_group(self, chat_id: int, kind: str, title: str, member: dict[str, Any]) -> Chat:
+        """A group or supergroup (negative id, as Telegram gives them) where member writes;
+        created on first use."""
+        if chat_id >= 0 or kind not in ("group", "supergroup"):
+            raise ValueError("a group or supergroup has a negative id")
+        existing = self._chats.get(chat_id)
+        if existing is not None:
+            return existing
+        chat = Chat(dict(member), {"id": chat_id, "type": kind, "title": title})
+        self._chats[chat_id] = chat
+        return chat
+
     def get(self, chat_id: int) -> Chat | None:
         return self._chats.get(chat_id)
 

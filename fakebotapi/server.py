@@ -138,6 +138,17 @@ class FakeBotApi:
             existing = self._users[user_id] = FakeUser(self, chat)
         return existing
 
+    def group_member(
+        self, user_id: int, group_id: int, *, kind: str = "group", title: str = "Habit friends"
+    ) -> FakeUser:
+        """A user writing in a group or supergroup (group_id < 0), not in private.
+
+        The fake keeps one member per group: what they type arrives from the group's chat.
+        """
+        private = self.user(user_id)
+        chat = self.chats.add_group(group_id, kind, title, self.chats.resolve(private.chat_id).user)
+        return FakeUser(self, chat)
+
     def block(self, user_id: int) -> None:
         """From now on, sends to this user's chat get 403 bot was blocked by the user."""
         self.user(user_id)

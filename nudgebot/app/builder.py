@@ -35,6 +35,7 @@ from nudgebot.monitoring.metrics import Metrics
 from nudgebot.monitoring.observers import MeteredCheckinService, counting_errors, counting_updates
 from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.focus import FocusService
+from nudgebot.services.groups import GroupService
 from nudgebot.services.progress import ProgressService
 from nudgebot.services.safety import SafetyService
 from nudgebot.services.snoozes import SnoozeService
@@ -71,13 +72,16 @@ def habit_matcher(content: Content) -> HabitMatcher:
 
 
 def sources(
-    content: Content, sessions: async_sessionmaker[AsyncSession], options: EngineOptions
+    content: Content,
+    sessions: async_sessionmaker[AsyncSession],
+    options: EngineOptions,
+    clock: Clock,
 ) -> list[Source]:
     """Every kind of scheduled message, in the order a batch is filled."""
     return [
         TipSource(content, options),
         ReminderSource(content, sessions, options),
-        SummarySource(sessions, content, options),
+        SummarySource(sessions, content, options, clock),
         # Broadcasts recorded with `nudgebot broadcast --enqueue-only` go out with the tick, in
         # the room the batches leave after the daily tips and summaries.
         BroadcastSource(sessions, options),
@@ -136,7 +140,8 @@ def build_application(
         checkins=MeteredCheckinService(sessions, clock, habit_matcher(content), metrics),
         progress=ProgressService(sessions, clock, content),
         tips=TipService(sessions, clock, content),
-        safety=SafetyService(sessions, load_zone_countries()),
+        safety=SafetyService(sessions, load_zone_countries(), clock),
+        groups=GroupService(sessions, clock),
         data_rights=DataRightsService(sessions, clock, content),
         stats=StatsService(sessions, clock, content),
         summaries=SummaryService(sessions, clock),
@@ -155,7 +160,7 @@ def build_application(
         application.bot,
         clock,
         options,
-        sources(content, sessions, options),
+        sources(content, sessions, options, clock),
         observer=observe,
     )
     application.bot_data.runtime = Runtime(

@@ -56,6 +56,8 @@ def _safety_problems(safety: SafetyContent, report: Problems) -> None:
         return
     for country in (None, *safety.countries):
         _check_rendered(safety.render(country), f"reply for {country or 'default'}", report)
+        if safety.sos:
+            _check_rendered(safety.render_sos(country), f"sos for {country or 'default'}", report)
 
 
 def _check_rendered(rendered: str, item: str, report: Problems) -> None:

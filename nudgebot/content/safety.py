@@ -25,28 +25,51 @@ class Resource:
     contact: str
 
 
+# The lines every crisis reply adds after `reply`, in this order (plain text with <b>/<i>, no
+# placeholder): keeping safe, for someone worried about another person, getting them again.
+LINES = ("keep_safe", "someone_else", "again")
+
+
 @dataclass(frozen=True, slots=True)
 class SafetyContent:
-    """The crisis reply and the resources for each country, with a default for everyone else."""
+    """The crisis reply and the resources for each country, with a default for everyone else.
+
+    `sos` opens the /sos answer (with {resources}); the LINES follow `reply` (and /sos).
+    """
 
     reply: str
     default: tuple[Resource, ...]
     countries: Mapping[str, tuple[Resource, ...]]
+    sos: str = ""
+    keep_safe: str = ""
+    someone_else: str = ""
+    again: str = ""
 
     def resources_for(self, country: str | None) -> tuple[Resource, ...]:
         if country is not None and country in self.countries:
             return self.countries[country]
         return self.default
 
-    def render(self, country: str | None) -> str:
+    def _with_resources(self, template: str, country: str | None) -> str:
         lines = [
             f"• <b>{html.escape(r.name, quote=False)}</b>: {html.escape(r.contact, quote=False)}"
             for r in self.resources_for(country)
         ]
-        return self.reply.replace("{" + RESOURCES_PLACEHOLDER + "}", "\n".join(lines))
+        return template.replace("{" + RESOURCES_PLACEHOLDER + "}", "\n".join(lines))
+
+    def render(self, country: str | None) -> str:
+        """The crisis reply: care, the lines for country, keeping safe, others, /sos."""
+        parts = (self.reply, self.keep_safe, self.someone_else, self.again)
+        return self._with_resources("\n\n".join(p for p in parts if p), country)
+
+    def render_sos(self, country: str | None) -> str:
+        """/sos: the lines for country with keeping safe and the note for others; no check."""
+        parts = (self.sos, self.keep_safe, self.someone_else)
+        return self._with_resources("\n\n".join(p for p in parts if p), country)
 
 
 EMPTY_SAFETY = SafetyContent(reply="", default=(), countries=MappingProxyType({}))
+_KEYS = frozenset({"reply", "sos", *LINES, "default", "countries"})
 
 
 def _resources(value: object, item: str, report: Report) -> tuple[Resource, ...]:
@@ -70,17 +93,21 @@ def _resources(value: object, item: str, report: Report) -> tuple[Resource, ...]
     return tuple(resources)
 
 
-def _reply(value: object, report: Report) -> str:
+def _template(value: object, key: str, report: Report, *, resources: bool) -> str:
+    """A text of the reply; with resources, it must hold {resources} once, else none at all."""
     if not isinstance(value, str) or not value.strip():
-        report("reply", "is missing or empty")
+        report(key, "is missing or empty")
         return ""
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
     except ValueError as exc:
-        report("reply", f"broken braces ({exc})")
+        report(key, f"broken braces ({exc})")
         return ""
-    if fields != [RESOURCES_PLACEHOLDER]:
-        report("reply", "must contain {resources} exactly once and no other placeholder")
+    if resources and fields != [RESOURCES_PLACEHOLDER]:
+        report(key, "must contain {resources} exactly once and no other placeholder")
+        return ""
+    if not resources and fields:
+        report(key, "must not contain a placeholder (braces)")
         return ""
     return value.strip()
 
@@ -88,12 +115,14 @@ def _reply(value: object, report: Report) -> str:
 def parse_safety(data: object, report: Report) -> SafetyContent:
     """Build SafetyContent from the YAML data, reporting every problem as (item, reason)."""
     if not isinstance(data, dict):
-        report("", "must be a mapping with reply, default and countries")
+        report("", f"must be a mapping with {', '.join(sorted(_KEYS))}")
         return EMPTY_SAFETY
-    unknown = set(data) - {"reply", "default", "countries"}
+    unknown = set(data) - _KEYS
     if unknown:
         report("", f"unknown keys: {', '.join(sorted(map(str, unknown)))}")
-    reply = _reply(data.get("reply"), report)
+    reply = _template(data.get("reply"), "reply", report, resources=True)
+    sos = _template(data.get("sos"), "sos", report, resources=True)
+    lines = {key: _template(data.get(key), key, report, resources=False) for key in LINES}
     default = _resources(data.get("default"), "default", report)
     countries: dict[str, tuple[Resource, ...]] = {}
     raw_countries = data.get("countries", {})
@@ -107,4 +136,4 @@ def parse_safety(data: object, report: Report) -> SafetyContent:
         resources = _resources(value, f"country {code}", report)
         if resources:
             countries[code] = resources
-    return SafetyContent(reply, default, MappingProxyType(countries))
+    return SafetyContent(reply, default, MappingProxyType(countries), sos, **lines)

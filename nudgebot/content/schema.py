@@ -141,6 +141,9 @@ MESSAGE_PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType(
             "language_choose": "current",
             "language_set": "language",
             "language_unknown": "text choices",
+            "group_note": "",
+            "group_button": "",
+            "checkin_quiet": "",
         }.items()
     }
 )
@@ -164,6 +167,7 @@ REQUIRED_COMMANDS: tuple[str, ...] = (
     "summary",
     "help",
     "language",
+    "sos",
 )
 
 # Messages that are lists of words, and how many words each must have.

@@ -69,6 +69,8 @@ class Subscriber(Base):
     next_summary_date: Mapped[date | None] = mapped_column(Date)
     # What the bot asked for last ('timezone' or 'time'), so a bare answer is understood.
     awaiting: Mapped[str | None] = mapped_column(String(16))
+    # Until this instant (their next local midnight) no streak talk: set by a crisis reply.
+    quiet_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -227,3 +229,16 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class GroupNote(Base):
+    """A group, supergroup or channel that already got the private-chats-only note.
+
+    Only its chat id and when: nothing else from a group is stored. Shared by replicas, so the
+    note goes out once per chat however many /start or mentions arrive, wherever they land.
+    """
+
+    __tablename__ = "group_notes"
+
+    group_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    noted_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -14,15 +14,19 @@ from nudgebot.db.models import Base, Subscriber
 
 @dataclass(frozen=True, slots=True)
 class Owner:
-    """Who the rows belong to: the subscriber row's id and the Telegram ids stored with it."""
+    """Who the rows belong to: the subscriber row's id and its private chat's id.
+
+    Never the Telegram user id: it is not the key of anyone's data (in a group it names
+    whoever spoke last, and every anonymous group admin shares one), so matching by it once let
+    one chat erase or export another's rows.
+    """
 
     subscriber_id: int
     chat_id: int
-    user_id: int | None
 
     @classmethod
     def of(cls, row: Subscriber) -> Owner:
-        return cls(row.id, row.chat_id, row.user_id)
+        return cls(row.id, row.chat_id)
 
 
 def owner_filter(table: Table, owner: Owner) -> ColumnElement[bool] | None:
@@ -30,8 +34,6 @@ def owner_filter(table: Table, owner: Owner) -> ColumnElement[bool] | None:
     # Columns that name a person: a table added later with any of them is covered without a
     # change here (/forget erases its rows and /export includes them).
     values = {"subscriber_id": owner.subscriber_id, "chat_id": owner.chat_id}
-    if owner.user_id is not None:
-        values["user_id"] = owner.user_id
     conditions = [table.c[name] == value for name, value in values.items() if name in table.c]
     if table.name == Subscriber.__tablename__:
         conditions.append(table.c.id == owner.subscriber_id)

@@ -24,6 +24,13 @@ def summary_due(now: Moment) -> ColumnElement[bool]:
     return Subscriber.next_summary_at <= now
 
 
+async def quiet_until(session: AsyncSession, subscriber_id: int) -> datetime | None:
+    """Until when a crisis reply keeps streak talk away from the subscriber (None: it does not)."""
+    return await session.scalar(
+        select(Subscriber.quiet_until).where(Subscriber.id == subscriber_id)
+    )
+
+
 def schedule_summary(row: Subscriber, not_before: datetime, after: date | None = None) -> None:
     """Set the next summary instant (or clear it when off); DST handled by the domain code."""
     if not row.summary_enabled or row.status in _ENDED:

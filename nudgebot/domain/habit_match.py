@@ -6,16 +6,23 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from operator import gt
 
 from nudgebot.domain.replies import Outcome
 
 # Letters of the languages the content is written in (German adds ä, ö, ü and ß).
 _WORD = re.compile(r"[a-z0-9äöüß]+(?:'[a-z]+)?")
 # Words that end the reach of a negation: "didn't walk, but had kimchi".
-_CLAUSE_BREAK = re.compile(
-    r"[.,;:!?\n]+|\b(?:but|and|then|also|plus|though|although|so"
+_BREAK_WORDS = (
+    r"\b(?:but|and|then|also|plus|though|although|so"
     r"|aber|und|dann|auch|sondern|doch|trotzdem|dafür)\b"
 )
+_BREAK = r"[.,;:!?\n]+|" + _BREAK_WORDS
+# A note as one stream of (break, word) pairs, one of them empty: the same words and clauses
+# as splitting at _BREAK and reading each part with _WORD (a break word right after an
+# apostrophe, "it'so", still ends the word there), in one scan.
+_TOKENS = re.compile(rf"({_BREAK})|([a-z0-9äöüß]+(?:'(?!{_BREAK_WORDS})[a-z]+)?)")
 # Words that say "not done" after the habit too: "yoga skipped", "Sport ausgelassen".
 _SKIP_WORDS = ("skip", "skipped", "missed", "forgot", "verpasst", "vergessen", "ausgelassen")
 _NEGATORS = frozenset(
@@ -113,54 +120,86 @@ class HabitMatcher:
         for rank, (stems, ids) in enumerate(ordered):
             self._by_first.setdefault(stems[0], []).append(_Keyword(rank, stems, tuple(ids)))
 
-    def _claims(self, words: list[str]) -> list[tuple[int, int, _Keyword]]:
-        """Every place a keyword fits, in the order keywords claim words: by rank, then place."""
+    def _claims(self, words: list[str], ends: list[int]) -> list[tuple[int, int, _Keyword]]:
+        """Every place a keyword fits within its clause (ends[i]: one past the last word of
+        word i's clause), in the order keywords claim words: by rank, then place."""
         found: list[tuple[int, int, _Keyword]] = []
         by_first = self._by_first
         for start, word in enumerate(words):
-            for keyword in by_first.get(word, ()):
+            keywords = by_first.get(word)
+            if keywords is None:
+                continue
+            for keyword in keywords:
                 size = len(keyword.stems)
-                if size == 1 or tuple(words[start : start + size]) == keyword.stems:
+                if size == 1 or (
+                    start + size <= ends[start]
+                    and tuple(words[start : start + size]) == keyword.stems
+                ):
                     found.append((keyword.rank, start, keyword))
-        found.sort(key=lambda claim: (claim[0], claim[1]))
+        # (rank, start) is unique per claim, so the keyword itself is never compared.
+        found.sort()
         return found
 
     def match(self, text: str, *, prefer: str | None = None) -> list[HabitMention]:
         """Habits mentioned, in the order first mentioned; a later mention of one overrides.
 
         A keyword shared by several habits goes to `prefer` (the tip being answered) when it
-        is one of them, else to the first in rotation order.
+        is one of them, else to the first in rotation order. Negations count within a clause.
         """
-        found: dict[str, Outcome] = {}
-        normal = text.casefold().replace("’", "'")
-        for clause in _CLAUSE_BREAK.split(normal):
-            words = _stems(clause)
-            taken = [False] * len(words)
-            hits: list[tuple[int, int, str]] = []
-            for _, start, keyword in self._claims(words):
-                end = start + len(keyword.stems)
-                if any(taken[start:end]):
+        # One pass over the whole note, not one per clause: a note of many short clauses
+        # ("walked, no kimchi. but yoga ...") would otherwise pay the fixed cost of every step
+        # hundreds of times. starts/ends give each word its clause.
+        words: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        first = 0  # the index of the current clause's first word
+        for is_break, word in _TOKENS.findall(text.casefold().replace("’", "'")):
+            if not is_break:
+                words.append(word)
+                starts.append(first)
+            elif len(words) > first:
+                ends += [len(words)] * (len(words) - first)
+                first = len(words)
+        ends += [len(words)] * (len(words) - first)
+        stems = list(map(_cached_stem, words))
+        taken = [False] * len(stems)
+        hits: list[tuple[int, int, str]] = []
+        for _, start, keyword in self._claims(stems, ends):
+            size = len(keyword.stems)
+            end = start + size
+            if size == 1:
+                if taken[start]:
                     continue
-                taken[start:end] = [True] * (end - start)
-                tip_id = prefer if prefer in keyword.tip_ids else keyword.tip_ids[0]
-                assert tip_id is not None
-                hits.append((start, end, tip_id))
-            if not hits:
+                taken[start] = True
+            elif any(taken[start:end]):
                 continue
-            hits.sort()
-            # Running counts, so each habit's negations cost two look-ups: negators not inside
-            # a keyword ("no soda" is itself a good thing) before it, and skip words after it.
-            negators_before = [0]
-            skips_before = [0]
-            for index, word in enumerate(words):
-                negators_before.append(
-                    negators_before[-1] + (not taken[index] and word in _NEGATOR_STEMS)
-                )
-                skips_before.append(skips_before[-1] + (word in _SKIP_STEMS))
-            for index, (start, end, tip_id) in enumerate(hits):
-                # A skip word counts up to the next habit: "had kimchi, yoga missed".
-                until = hits[index + 1][0] if index + 1 < len(hits) else len(words)
-                negations = negators_before[start] + skips_before[until] - skips_before[end]
-                # Two negations cancel out: "didn't skip my walk" is a walk.
-                found[tip_id] = Outcome.SKIPPED if negations % 2 else Outcome.DONE
+            else:
+                taken[start:end] = [True] * size
+            ids = keyword.tip_ids
+            hits.append((start, end, prefer if prefer is not None and prefer in ids else ids[0]))
+        if not hits:
+            return []
+        hits.sort()
+        # Running counts, so each habit's negations cost a few look-ups: negators not inside a
+        # keyword ("no soda" is itself a good thing) before it in its clause, and skip words
+        # after it up to the next habit or the clause's end.
+        # A negator counts unless a keyword took it: True > False, and nothing else is greater.
+        negator = map(gt, map(_NEGATOR_STEMS.__contains__, stems), taken)
+        negators_before = list(accumulate(negator, initial=0))
+        skips_before = list(accumulate(map(_SKIP_STEMS.__contains__, stems), initial=0))
+        found: dict[str, Outcome] = {}
+        last = len(hits) - 1
+        for index, (start, end, tip_id) in enumerate(hits):
+            until = ends[start]
+            # A skip word counts up to the next habit: "had kimchi, yoga missed".
+            if index < last and hits[index + 1][0] < until:
+                until = hits[index + 1][0]
+            negations = (
+                negators_before[start]
+                - negators_before[starts[start]]
+                + skips_before[until]
+                - skips_before[end]
+            )
+            # Two negations cancel out: "didn't skip my walk" is a walk.
+            found[tip_id] = Outcome.SKIPPED if negations % 2 else Outcome.DONE
         return [HabitMention(tip_id, outcome) for tip_id, outcome in found.items()]

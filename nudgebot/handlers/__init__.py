@@ -20,6 +20,7 @@ from nudgebot.handlers import (
     data_rights,
     focus,
     language,
+    private,
     reading,
     safety,
     snooze,
@@ -50,6 +51,7 @@ COMMANDS = {
     "forget": data_rights.forget,
     "summary": summary.summary,
     "help": common.help_command,
+    "sos": safety.sos,
     "language": language.language_command,
     "stats": common.stats,  # operators only; not in the command menu
 }
@@ -70,12 +72,15 @@ BUTTONS = {
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Add every handler in a deliberate order: language, safety, commands, buttons, messages."""
+    """Add every handler in a deliberate order: private chats only, language, safety, commands,
+    buttons, messages."""
+    application.add_handler(TypeHandler(Update, private.private_only), group=private.PRIVATE_GROUP)
     application.add_handler(TypeHandler(Update, language.resolve_language), group=LANGUAGE_GROUP)
     application.add_handler(
         MessageHandler(
+            # Commands too: "/log I want to die" is read like any other text.
             (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
-            & ((filters.TEXT & ~filters.COMMAND) | filters.CAPTION),
+            & (filters.TEXT | filters.CAPTION),
             safety.crisis_check,
         ),
         group=safety.SAFETY_GROUP,

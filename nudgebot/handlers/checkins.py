@@ -11,7 +11,7 @@ from nudgebot.domain.faq_match import match_faq
 from nudgebot.domain.habit_match import HabitMention
 from nudgebot.domain.humanize import count_days
 from nudgebot.domain.replies import Outcome
-from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
+from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, number, reply
 from nudgebot.handlers.reading import answer_faq_number
 from nudgebot.handlers.subscription import apply_time_text, apply_timezone_text
 from nudgebot.render.callbacks import Prefix, payload
@@ -25,8 +25,27 @@ log = logging.getLogger(__name__)
 YESTERDAY = frozenset({"yesterday", "gestern"})
 
 
-def _acknowledgement(context: BotContext, logged: Logged) -> str:
+async def _quiet(context: BotContext, update: Update) -> bool:
+    """True on the rest of a local day that had a crisis reply: no streak talk then."""
+    return await context.services.safety.is_quiet(chat_id_of(update))
+
+
+def _talks_streaks(logged: Logged) -> bool:
+    """Whether the usual acknowledgement of logged mentions a streak."""
+    if logged.result in (TextResult.DONE, TextResult.PARTLY):
+        return True
+    if logged.result == TextResult.HABITS:
+        return any(h.outcome != Outcome.SKIPPED for h in logged.habits)
+    if logged.result in (ButtonResult.RECORDED, ButtonResult.CHANGED):
+        return logged.outcome in (Outcome.DONE, Outcome.PARTLY)
+    return False
+
+
+def _acknowledgement(context: BotContext, logged: Logged, *, quiet: bool = False) -> str:
     content = context.content
+    if quiet and _talks_streaks(logged):
+        # After a crisis reply today: a plain, neutral word instead of "great streak!".
+        return content.text("checkin_quiet")
     streak = count_days(logged.streaks.current, content.wording)
     if logged.result == ButtonResult.CHANGED:
         return content.text("checkin_updated") + "\n" + _outcome_text(context, logged)
@@ -73,8 +92,11 @@ async def checkin_button(update: Update, context: BotContext) -> None:
     try:
         _, delivery_id, outcome_value = query.data.split(":")
         outcome = Outcome(outcome_value)
-        delivery = int(delivery_id)
     except ValueError:
+        await query.answer()
+        return
+    delivery = number(delivery_id)
+    if delivery is None:
         await query.answer()
         return
     logged = await context.services.checkins.record_button(chat_id_of(update), delivery, outcome)
@@ -86,7 +108,8 @@ async def checkin_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     if logged.result != ButtonResult.UNCHANGED:
-        await reply(update, _acknowledgement(context, logged))
+        quiet = await _quiet(context, update)
+        await reply(update, _acknowledgement(context, logged, quiet=quiet))
 
 
 async def text_message(update: Update, context: BotContext) -> None:
@@ -124,7 +147,8 @@ async def text_message(update: Update, context: BotContext) -> None:
     keyboard = None
     if logged.note_id is not None:
         keyboard = undo_keyboard(context.content, logged.note_id)
-    await reply(update, _acknowledgement(context, logged), keyboard=keyboard)
+    quiet = await _quiet(context, update)
+    await reply(update, _acknowledgement(context, logged, quiet=quiet), keyboard=keyboard)
 
 
 async def focus_log_button(update: Update, context: BotContext) -> None:
@@ -132,18 +156,22 @@ async def focus_log_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
-    _, delivery_id, tip_id = ([*query.data.split(":"), "", ""])[:3]
-    if not delivery_id.isdigit() or tip_id not in context.content.tip_ids:
+    _, delivery_text, tip_id = ([*query.data.split(":"), "", ""])[:3]
+    delivery_id = number(delivery_text)
+    if delivery_id is None or tip_id not in context.content.tip_ids:
         await query.answer()
         return
     logged = await context.services.checkins.record_button(
-        chat_id_of(update), int(delivery_id), Outcome.DONE, tip_id=tip_id, source="focus"
+        chat_id_of(update), delivery_id, Outcome.DONE, tip_id=tip_id, source="focus"
     )
     if logged.result == ButtonResult.STALE:
         await query.answer(context.content.text("checkin_stale"), show_alert=True)
         return
     await query.answer()
     if logged.result in (ButtonResult.RECORDED, ButtonResult.CHANGED):
+        if await _quiet(context, update):
+            await reply(update, context.content.text("checkin_quiet"))
+            return
         await reply(
             update,
             context.content.text(
@@ -158,11 +186,11 @@ async def undo_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
-    note_id = payload(Prefix.UNDO, query.data)
+    note_id = number(payload(Prefix.UNDO, query.data))
     await query.answer()
-    if not note_id.isdigit():
+    if note_id is None:  # forged data: the press is answered, nothing else happens
         return
-    removed = await context.services.checkins.undo_note(chat_id_of(update), int(note_id))
+    removed = await context.services.checkins.undo_note(chat_id_of(update), note_id)
     content = context.content
     if not removed:
         await reply(update, content.text("undo_nothing"))
@@ -180,6 +208,9 @@ async def log_command(update: Update, context: BotContext) -> None:
     logged = await context.services.checkins.log_yesterday(chat_id_of(update))
     if logged.result == ButtonResult.NO_TIP or logged.tip_id is None:
         await reply(update, content.text("log_yesterday_none"))
+        return
+    if await _quiet(context, update):
+        await reply(update, content.text("checkin_quiet"))
         return
     await reply(
         update,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from nudgebot.content.model import Content
 from nudgebot.services.checkins import CheckinService
 from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.focus import FocusService
+from nudgebot.services.groups import GroupService
 from nudgebot.services.progress import ProgressService
 from nudgebot.services.safety import SafetyService
 from nudgebot.services.snoozes import SnoozeService
@@ -36,6 +38,7 @@ class Services:
     snoozes: SnoozeService
     focus: FocusService
     safety: SafetyService
+    groups: GroupService
     data_rights: DataRightsService
     stats: StatsService
     summaries: SummaryService
@@ -85,3 +88,21 @@ def chat_id_of(update: Update) -> int:
 
 def command_argument(context: BotContext) -> str:
     return " ".join(context.args or []).strip()
+
+
+# What a reply may quote back of someone's text: enough to recognise it, never a wall of it
+# (a 4,000-character argument echoed in full would pass Telegram's 4,096 limit).
+MAX_ECHO = 40
+
+
+def echo(text: str) -> str:
+    """The start of text to quote back in a reply: at most MAX_ECHO characters, then "…"."""
+    return text if len(text) <= MAX_ECHO else text[:MAX_ECHO].rstrip() + "…"
+
+
+_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def number(text: str) -> int | None:
+    """text as a whole number of ASCII digits, else None (str.isdigit also accepts '²')."""
+    return int(text) if _NUMBER.fullmatch(text) else None

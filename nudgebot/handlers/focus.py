@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from nudgebot.content.model import Content
-from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
+from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, number, reply
 from nudgebot.render.callbacks import Prefix, payload
 from nudgebot.render.keyboards import FOCUS_SAVE, focus_keyboard
 from nudgebot.services.focus import MAX_FOCUS
@@ -38,12 +38,13 @@ async def focus_button(update: Update, context: BotContext) -> None:
         return
     content = context.content
     numbers, *rest = payload(Prefix.FOCUS, query.data).split(":")
-    try:
-        picked = tuple(int(n) for n in numbers.split(",") if n)
-        tips = [content.tip_by_number(n) for n in picked]
-    except ValueError:
+    parsed = [number(n) for n in numbers.split(",") if n]
+    if None in parsed:
         await query.answer()
         return
+    # A forged "1,1" names one habit twice: it counts once, as a real keyboard would send it.
+    picked = tuple(dict.fromkeys(n for n in parsed if n is not None))
+    tips = [content.tip_by_number(n) for n in picked]
     chosen = tuple(tip.id for tip in tips if tip is not None)
     if len(chosen) > MAX_FOCUS:
         await query.answer(content.text("focus_too_many"), show_alert=True)

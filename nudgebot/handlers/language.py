@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 
 from nudgebot.content.languages import Language
-from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
+from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, echo, reply
 from nudgebot.render.callbacks import Prefix, payload
 from nudgebot.render.keyboards import language_keyboard
 
@@ -45,7 +45,7 @@ async def language_command(update: Update, context: BotContext) -> None:
     chosen = content.find_language(text)
     if chosen is None:
         choices = ", ".join(f"{lang.native_name} ({lang.code})" for lang in content.languages)
-        await reply(update, content.text("language_unknown", text=text, choices=choices))
+        await reply(update, content.text("language_unknown", text=echo(text), choices=choices))
         return
     await _switch(update, context, chosen)
 

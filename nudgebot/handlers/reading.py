@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
+from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, echo, number, reply
 from nudgebot.render.callbacks import Prefix, payload
 from nudgebot.render.keyboards import faq_keyboard
 
@@ -13,9 +13,10 @@ async def tip(update: Update, context: BotContext) -> None:
     content = context.content
     text = command_argument(context)
     if text:
-        chosen = content.tip_by_number(int(text)) if text.isdigit() else None
+        tip_number = number(text)
+        chosen = None if tip_number is None else content.tip_by_number(tip_number)
         if chosen is None:
-            await reply(update, content.text("tip_number_invalid", text=text))
+            await reply(update, content.text("tip_number_invalid", text=echo(text)))
             return
     else:
         # The service picks by id; the text comes from the subscriber's language.
@@ -33,9 +34,10 @@ async def faq(update: Update, context: BotContext) -> None:
     if not text:
         await reply(update, content.text("faq_intro"), keyboard=faq_keyboard(content.faqs))
         return
-    chosen = content.faq(int(text)) if text.isdigit() else None
+    faq_number = number(text)
+    chosen = None if faq_number is None else content.faq(faq_number)
     if chosen is None:
-        await reply(update, content.text("faq_number_invalid", text=text))
+        await reply(update, content.text("faq_number_invalid", text=echo(text)))
         return
     await reply(update, content.render_faq(chosen))
 
@@ -45,8 +47,8 @@ async def faq_button(update: Update, context: BotContext) -> None:
     if query is None or query.data is None:
         return
     await query.answer()
-    number = payload(Prefix.FAQ, query.data)
-    chosen = context.content.faq(int(number)) if number.isdigit() else None
+    faq_number = number(payload(Prefix.FAQ, query.data))
+    chosen = None if faq_number is None else context.content.faq(faq_number)
     if chosen is not None:
         await reply(update, context.content.render_faq(chosen))
 

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from nudgebot.domain.snooze import SnoozeChoice
-from nudgebot.handlers.context import BotContext, chat_id_of, reply
+from nudgebot.handlers.context import BotContext, chat_id_of, number, reply
 from nudgebot.render.keyboards import snooze_keyboard
 from nudgebot.services.snoozes import SnoozeRefusal
 
@@ -22,10 +22,10 @@ async def snooze_button(update: Update, context: BotContext) -> None:
     if query is None or query.data is None:
         return
     parts = query.data.split(":")
-    if len(parts) not in (2, 3) or not parts[1].isdigit():
+    delivery_id = number(parts[1]) if len(parts) in (2, 3) else None
+    if delivery_id is None:
         await query.answer()
         return
-    delivery_id = int(parts[1])
     content = context.content
     chat_id = chat_id_of(update)
     if len(parts) == 2:

@@ -9,7 +9,7 @@ from telegram import Update
 from nudgebot.domain.humanize import count_days, describe_next
 from nudgebot.domain.timeparse import format_send_time, parse_send_time
 from nudgebot.domain.zones import common_timezones, resolve_timezone
-from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, reply
+from nudgebot.handlers.context import BotContext, chat_id_of, command_argument, echo, number, reply
 from nudgebot.render.callbacks import Prefix, payload
 from nudgebot.render.keyboards import time_keyboard, zone_keyboard
 from nudgebot.services.errors import NotSubscribedError
@@ -58,11 +58,11 @@ async def apply_timezone_text(update: Update, context: BotContext, text: str) ->
     if lookup.suggestions:
         await reply(
             update,
-            context.content.text("timezone_suggest", text=text),
+            context.content.text("timezone_suggest", text=echo(text)),
             keyboard=zone_keyboard(lookup.suggestions),
         )
     else:
-        await reply(update, context.content.text("timezone_unknown", text=text))
+        await reply(update, context.content.text("timezone_unknown", text=echo(text)))
 
 
 async def _set_zone(update: Update, context: BotContext, zone: str) -> None:
@@ -89,7 +89,7 @@ async def apply_time_text(update: Update, context: BotContext, text: str) -> Non
     parsed = parse_send_time(text)
     if parsed is None:
         await context.services.subscriptions.set_awaiting(chat_id_of(update), None)
-        await reply(update, context.content.text("time_invalid", text=text))
+        await reply(update, context.content.text("time_invalid", text=echo(text)))
         return
     view = await context.services.subscriptions.set_send_time(chat_id_of(update), parsed)
     await _confirm_time(update, context, view)
@@ -153,10 +153,10 @@ async def pause(update: Update, context: BotContext) -> None:
     text = command_argument(context)
     days: int | None = None
     if text:
-        if not text.isdigit() or not 1 <= int(text) <= 365:
-            await reply(update, context.content.text("pause_invalid", text=text))
+        days = number(text)
+        if days is None or not 1 <= days <= 365:
+            await reply(update, context.content.text("pause_invalid", text=echo(text)))
             return
-        days = int(text)
     view = await context.services.subscriptions.pause(chat_id_of(update), days)
     if days is None or view.paused_until is None:
         await reply(update, context.content.text("paused"))

@@ -26,8 +26,13 @@ def progress_caption(content: Content, data: ProgressData) -> str:
     )
 
 
-def summary_caption(content: Content, data: ProgressData, line: Encouragement) -> str:
-    """The weekly summary: a greeting, the line chosen from the week, then the usual caption."""
+def summary_caption(content: Content, data: ProgressData, line: Encouragement | None) -> str:
+    """The weekly summary: a greeting, the line chosen from the week, then the usual caption.
+
+    No line (None) on a quiet day after a crisis reply: no encouragement, just the facts.
+    """
+    if line is None:
+        return "\n".join((content.text("summary_intro"), "", progress_caption(content, data)))
     values: dict[str, object] = {}
     if line.streak is not None:
         values["streak"] = count_days(line.streak, content.wording)

@@ -258,3 +258,15 @@ def test_broadcast_refuses_a_bad_announcement_in_one_line_with_exit_2(
     assert reason in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "x.db").exists()  # refused before anything was recorded
+
+
+def test_content_check_reports_a_crisis_reply_without_its_sos_text(tmp_path: Path) -> None:
+    broken = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, broken)
+    safety = broken / "de" / "safety.yaml"
+    safety.write_text(safety.read_text(encoding="utf-8").replace("\nsos: |-", "\nsos_text: |-"))
+    result = run("content", "check", env={"NUDGEBOT_CONTENT_DIR": str(broken)})
+    assert result.returncode == 1
+    assert "de/safety.yaml" in result.stderr
+    assert "sos_text" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -44,11 +44,19 @@ class RecordingRequest(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._next_message_id = 1000
-        self._failures: dict[str, tuple[int, str]] = {}
+        self._failures: dict[str, list[tuple[int, str, int | None]]] = {}
 
-    def fail_next(self, method: str, status: int, description: str) -> None:
-        """The next call of `method` gets this Bot API error instead of a result."""
-        self._failures[method] = (status, description)
+    def fail_next(
+        self,
+        method: str,
+        status: int,
+        description: str,
+        *,
+        times: int = 1,
+        retry_after: int | None = None,
+    ) -> None:
+        """The next `times` calls of `method` get this Bot API error instead of a result."""
+        self._failures.setdefault(method, []).extend([(status, description, retry_after)] * times)
 
     @property
     def read_timeout(self) -> float | None:
@@ -73,10 +81,12 @@ class RecordingRequest(BaseRequest):
         endpoint = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
         self.calls.append(Call(endpoint, params))
-        failure = self._failures.pop(endpoint, None)
-        if failure is not None:
-            status, description = failure
-            error = {"ok": False, "error_code": status, "description": description}
+        failures = self._failures.get(endpoint)
+        if failures:
+            status, description, retry_after = failures.pop(0)
+            error: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+            if retry_after is not None:
+                error["parameters"] = {"retry_after": retry_after}
             return status, json.dumps(error).encode()
         body = {"ok": True, "result": self._result(endpoint, params)}
         return 200, json.dumps(body).encode()

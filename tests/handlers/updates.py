@@ -16,7 +16,22 @@ def user(chat_id: int, *, language: str = "en", first_name: str = "Ada") -> dict
 
 
 def _chat(chat_id: int, kind: str = "private") -> dict[str, Any]:
+    if kind != "private":
+        return {"id": chat_id, "type": kind, "title": "Habit friends"}
     return {"id": chat_id, "type": kind, "first_name": "Ada"}
+
+
+def entities_of(text: str) -> list[dict[str, Any]]:
+    """The bot_command entity of a leading /command and a mention entity for each @name."""
+    found: list[dict[str, Any]] = []
+    if text.startswith("/"):
+        found.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
+    offset = 0
+    for word in text.split(" "):
+        if word.startswith("@") and len(word) > 1:
+            found.append({"type": "mention", "offset": offset, "length": len(word)})
+        offset += len(word) + 1
+    return found
 
 
 def message(
@@ -29,19 +44,23 @@ def message(
     edited: bool = False,
     extra: dict[str, Any] | None = None,
     message_id: int | None = None,
+    chat_kind: str = "private",
+    from_id: int | None = None,
 ) -> Update:
-    """A text message (a command when it starts with '/'), or `extra` such as a photo."""
+    """A text message (a command when it starts with '/'), or `extra` such as a photo.
+
+    In a chat_kind other than private, from_id is who wrote it (default: chat_id).
+    """
     data: dict[str, Any] = {
         "message_id": message_id or next(_ids),
         "date": _DATE,
-        "chat": _chat(chat_id),
-        "from": user(chat_id, language=language),
+        "chat": _chat(chat_id, chat_kind),
+        "from": user(from_id or chat_id, language=language),
     }
     if text is not None:
         data["text"] = text
-        if text.startswith("/"):
-            command = text.split()[0]
-            data["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if entities := entities_of(text):
+            data["entities"] = entities
     if reply_to is not None:
         data["reply_to_message"] = {
             "message_id": reply_to,
@@ -56,20 +75,28 @@ def message(
     return Update.de_json({"update_id": next(_ids), key: data}, bot)
 
 
-def button(bot: Bot, chat_id: int, data: str, *, language: str = "en") -> Update:
+def button(
+    bot: Bot,
+    chat_id: int,
+    data: str,
+    *,
+    language: str = "en",
+    chat_kind: str = "private",
+    from_id: int | None = None,
+) -> Update:
     """A press on an inline button under one of the bot's messages."""
     return Update.de_json(
         {
             "update_id": next(_ids),
             "callback_query": {
                 "id": str(next(_ids)),
-                "from": user(chat_id, language=language),
+                "from": user(from_id or chat_id, language=language),
                 "chat_instance": "1",
                 "data": data,
                 "message": {
                     "message_id": next(_ids),
                     "date": _DATE,
-                    "chat": _chat(chat_id),
+                    "chat": _chat(chat_id, chat_kind),
                     "text": "a question",
                 },
             },

@@ -130,3 +130,47 @@ def test_a_language_whose_crisis_lines_miss_a_country_is_reported(content_copy: 
     problems = [str(p) for p in check_content(content_copy)]
 
     assert any("de/safety.yaml" in p and "NZ" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("key", ["sos", "keep_safe", "someone_else", "again"])
+def test_a_missing_part_of_the_crisis_reply_is_reported(content_copy: Path, key: str) -> None:
+    path = content_copy / "safety.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data[key]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    problems = [str(p) for p in check_content(content_copy)]
+    assert any(key in p and "missing" in p for p in problems), problems
+
+
+def test_a_placeholder_in_a_line_of_the_reply_is_reported(content_copy: Path) -> None:
+    edit_safety(content_copy, keep_safe="Stay safe {name}.")
+    problems = [str(p) for p in check_content(content_copy)]
+    assert any("keep_safe" in p and "placeholder" in p for p in problems), problems
+
+
+def test_sos_without_the_resources_placeholder_is_reported(content_copy: Path) -> None:
+    edit_safety(content_copy, sos="Here are people to talk to.")
+    problems = [str(p) for p in check_content(content_copy)]
+    assert any("sos" in p and "{resources}" in p for p in problems), problems
+
+
+def test_broken_html_in_sos_is_reported(content_copy: Path) -> None:
+    edit_safety(content_copy, sos="<i>Here:\n{resources}")
+    assert any("sos for default" in str(p) for p in check_content(content_copy))
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_reply_keeps_safe_speaks_to_worried_others_and_points_to_sos(language: str) -> None:
+    safety = load_content().for_language(language).safety
+    text = safety.render(None)
+    assert [safety.keep_safe in text, safety.someone_else in text, "/sos" in text] == [True] * 3
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_sos_gives_every_countrys_lines_calmly(language: str) -> None:
+    safety = load_content().for_language(language).safety
+    for country in (None, *safety.countries):
+        text = safety.render_sos(country)
+        assert all(r.contact in text for r in safety.resources_for(country))
+        assert safety.keep_safe in text
+    assert not signals_crisis(safety.render_sos(None))

@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 
+from nudgebot.clock import Clock
 from nudgebot.content.model import Content
 from nudgebot.db.ledger import Moment
-from nudgebot.db.summaries import claim_summaries, summary_due
+from nudgebot.db.summaries import claim_summaries, quiet_until, summary_due
 from nudgebot.delivery.options import EngineOptions
 from nudgebot.delivery.source import Source
 from nudgebot.domain.deliveries import Claim, ClaimRequest
@@ -32,8 +33,10 @@ class SummarySource(Source):
         sessions: async_sessionmaker[AsyncSession],
         content: Content,
         options: EngineOptions,
+        clock: Clock,
     ) -> None:
         self._sessions = sessions
+        self._clock = clock
         self._content = content
         self._catch_up = options.catch_up
         self._paid_broadcast = options.paid_broadcast
@@ -51,7 +54,9 @@ class SummarySource(Source):
             data = await load_progress(
                 session, claim.subscriber_id, claim.local_date, habits_of(content)
             )
-        line = choose_line(week_facts(data))
+            quiet = await quiet_until(session, claim.subscriber_id)
+        # On the day of a crisis reply: the picture and the facts, no encouragement line.
+        line = None if quiet and self._clock.now() < quiet else choose_line(week_facts(data))
         # Drawing is CPU work: a worker thread keeps the other sends in the batch moving.
         png = await asyncio.to_thread(render_progress, data, labels_from(content))
         message = await bot.send_photo(
