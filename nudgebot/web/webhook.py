@@ -28,7 +28,7 @@ class BodyTooLargeError(Exception):
 async def _read_capped(request: Request) -> bytes:
     # Content-Length may be absent (chunked) or lie: count what actually arrives.
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise BodyTooLargeError
     chunks: list[bytes] = []
     size = 0
