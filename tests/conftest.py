@@ -15,6 +15,9 @@ from nudgebot.content.model import Content
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.migrate import upgrade_to_head
 from tests.databases import empty_postgres_tables, migrated_sqlite_copy, reset_postgres
+from tests.figures import figure, pytest_runtest_logreport, pytest_terminal_summary
+
+__all__ = ["figure", "pytest_runtest_logreport", "pytest_terminal_summary"]
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
