@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,9 @@ from nudgebot.domain.schedule import local_today
 from nudgebot.domain.streaks import Streaks, compute_streaks
 from nudgebot.services.checkin_results import ButtonResult, Logged, TextResult
 from nudgebot.services.lookups import subscribed
+
+# Notes longer than this are matched in a worker thread (a few in a thousand notes are).
+LONG_NOTE = 1000
 
 
 class CheckinService:
@@ -115,11 +119,7 @@ class CheckinService:
                 created_at=now,
             )
             session.add(note)
-            mentions = (
-                self._matcher.match(text, prefer=delivery.tip_id if delivery else None)
-                if self._matcher
-                else []
-            )
+            mentions = await self._mentions(text, delivery.tip_id if delivery else None)
             if mentions:
                 return await self._record_habits(session, subscriber, note, delivery, mentions)
             if delivery is None or not delivery.tip_id:
@@ -154,6 +154,15 @@ class CheckinService:
                 await _streaks(session, subscriber, now),
                 delivery.tip_id,
             )
+
+    async def _mentions(self, text: str, prefer: str | None) -> list[HabitMention]:
+        if self._matcher is None:
+            return []
+        if len(text) <= LONG_NOTE:
+            return self._matcher.match(text, prefer=prefer)
+        # A long note costs the matcher up to ~2 ms of CPU; off the event loop, so replies
+        # to other chats never wait behind it.
+        return await asyncio.to_thread(self._matcher.match, text, prefer=prefer)
 
     async def _record_habits(
         self,

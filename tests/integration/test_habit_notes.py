@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, time, timedelta
 
 import pytest
@@ -15,10 +16,10 @@ from nudgebot.db import queries
 from nudgebot.db.models import CheckIn, Pause
 from nudgebot.delivery.sources.tips import attach_focus
 from nudgebot.domain.deliveries import Claim
-from nudgebot.domain.habit_match import HabitMatcher
+from nudgebot.domain.habit_match import HabitMatcher, HabitMention
 from nudgebot.domain.replies import Outcome as Answer
 from nudgebot.services.checkin_results import ButtonResult, TextResult
-from nudgebot.services.checkins import CheckinService
+from nudgebot.services.checkins import LONG_NOTE, CheckinService
 from nudgebot.services.focus import FocusService
 from nudgebot.services.subscriptions import SubscriptionService
 from tests.integration.test_checkins import CHAT, NINE, deliver_today
@@ -64,6 +65,41 @@ async def test_a_note_logs_each_habit_it_names_once(
     assert logged.result == TextResult.HABITS
     assert again.result == TextResult.DUPLICATE
     assert await checkin_tips(sessions) == {"fermented": "done", "movement": "skipped"}
+
+
+async def test_a_long_note_logs_the_same_habits_as_a_short_one(
+    checkins: CheckinService, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    long_note = "had kimchi and didn't walk. " + "the weather was grey and the bus was late. " * 30
+    assert len(long_note) > LONG_NOTE
+    logged = await checkins.record_text(CHAT, 5, long_note, reply_to_message_id=None)
+    assert logged.result == TextResult.HABITS
+    assert await checkin_tips(sessions) == {"fermented": "done", "movement": "skipped"}
+
+
+class ThreadRecordingMatcher(HabitMatcher):
+    """Remembers which thread each match ran on."""
+
+    threads: list[int]
+
+    def match(self, text: str, *, prefer: str | None = None) -> list[HabitMention]:
+        self.threads.append(threading.get_ident())
+        return super().match(text, prefer=prefer)
+
+
+async def test_only_a_long_note_is_matched_off_the_event_loop(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    content: Content,
+    subscriptions: SubscriptionService,
+) -> None:
+    matcher = ThreadRecordingMatcher({tip.id: tip.keywords for tip in content.tips})
+    matcher.threads = []
+    checkins = CheckinService(sessions, clock, matcher)
+    await checkins.record_text(CHAT, 5, "had kimchi", reply_to_message_id=None)
+    await checkins.record_text(CHAT, 6, "walked. " * (LONG_NOTE // 8 + 1), reply_to_message_id=None)
+    loop_thread = threading.get_ident()
+    assert [thread == loop_thread for thread in matcher.threads] == [True, False]
 
 
 async def test_undo_removes_exactly_the_notes_check_ins(
