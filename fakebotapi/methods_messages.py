@@ -51,8 +51,8 @@ class MessageMethods:
             body["reply_markup"] = markup  # Telegram echoes only inline keyboards
         return body
 
-    async def _send_message(self, params: dict[str, Any]) -> Any:
-        chat = self.sendable_chat(params["chat_id"])
+    def _text_body(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The message's text and entities as Telegram shows them; 400 if it cannot be sent."""
         parsed = render(
             params["text"],
             params.get("parse_mode"),
@@ -60,10 +60,15 @@ class MessageMethods:
             strict_ampersand=self.strict_ampersand,
         )
         check_message_text(parsed)
-        reply_to = self._reply_target(chat, params.get("reply_parameters"))
         body: dict[str, Any] = {"text": parsed.text}
         if parsed.entities:
             body["entities"] = parsed.entities
+        return body
+
+    async def _send_message(self, params: dict[str, Any]) -> Any:
+        chat = self.sendable_chat(params["chat_id"])
+        body = self._text_body(params)
+        reply_to = self._reply_target(chat, params.get("reply_parameters"))
         stored = self.chats.add_bot_message(
             chat,
             self._with_markup(body, params),
@@ -92,16 +97,7 @@ class MessageMethods:
         stored = self._editable(params)
         if "text" not in params:
             raise bad_request("message text is empty")
-        parsed = render(
-            params["text"],
-            params.get("parse_mode"),
-            params.get("entities"),
-            strict_ampersand=self.strict_ampersand,
-        )
-        check_message_text(parsed)
-        body: dict[str, Any] = {"text": parsed.text}
-        if parsed.entities:
-            body["entities"] = parsed.entities
+        body = self._text_body(params)
         self._with_markup(body, params)
         if stored is None:
             return True
