@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import argparse
 import random
-import shlex
 import statistics
 import string
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 # Run as `python bench/crisis.py`: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.measure import command_line, cpu_ms
 from nudgebot.domain.crisis import categories, signals_crisis
 from nudgebot.domain.crisis.spelling import TARGETS, Speller
 
@@ -88,19 +87,6 @@ def messages(seed: int) -> dict[str, str]:
         ),
         "80 words, model reads": " ".join(note[i % len(note)] for i in range(80)),
     }
-
-
-def command_line() -> str:
-    return shlex.join([Path(sys.executable).name, *sys.argv])
-
-
-def cpu_ms(run: Callable[[], object], repeat: int) -> list[float]:
-    times: list[float] = []
-    for _ in range(repeat):
-        start = time.process_time_ns()
-        run()
-        times.append((time.process_time_ns() - start) / 1e6)
-    return times
 
 
 def _deletion_index(words: list[str]) -> None:

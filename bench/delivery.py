@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import resource
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -25,6 +22,11 @@ from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
+# Run as `python bench/delivery.py`: make the project root importable.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+# command_line and rss_mib are imported from here by the other benches too.
+from bench.measure import command_line, proc_cpu_seconds, rss_mib
 from nudgebot.clock import SystemClock
 from nudgebot.content.loader import load_content
 from nudgebot.db.engine import create_engine, create_session_factory
@@ -48,22 +50,6 @@ HTTPX_CAP = 1_000  # PTB's default transport manages ~100/s here: enough to meas
 FIRST_CHAT_ID = 1_000_000
 
 T = TypeVar("T")
-
-
-def command_line() -> str:
-    return shlex.join([Path(sys.executable).name, *sys.argv])
-
-
-def rss_mib() -> float:
-    # ru_maxrss is in KiB on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def proc_cpu_seconds(pid: int) -> float:
-    """User + system CPU of another process, read from /proc (Linux only)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 async def fresh_database(

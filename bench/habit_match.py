@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import argparse
 import random
-import shlex
 import statistics
 import string
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 # Run as `python bench/habit_match.py`: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.measure import command_line, cpu_ms
 from nudgebot.content.loader import load_content
 from nudgebot.domain.habit_match import HabitMatcher
 
@@ -63,19 +62,6 @@ def notes(matcher_words: list[str], seed: int) -> dict[str, str]:
             lambda i: ("nicht", "gelaufen", "aber", "kimchi", "gegessen", "keinen", "zucker")[i % 7]
         ),
     }
-
-
-def command_line() -> str:
-    return shlex.join([Path(sys.executable).name, *sys.argv])
-
-
-def cpu_ms(run: Callable[[], object], repeat: int) -> list[float]:
-    times: list[float] = []
-    for _ in range(repeat):
-        start = time.process_time_ns()
-        run()
-        times.append((time.process_time_ns() - start) / 1e6)
-    return times
 
 
 def main() -> None:

@@ -28,14 +28,10 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 # Run as `python bench/naive.py`: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.delivery import TOKEN, command_line, rss_mib
+from bench.delivery import TOKEN
+from bench.measure import command_line, current_rss_mib, rss_mib
 
 PROBE_INTERVAL = 0.005
-
-
-def current_rss_mib() -> float:
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * 4096 / 2**20
 
 
 class StallProbe:

@@ -20,7 +20,8 @@ from pathlib import Path
 # Run as `python bench/pacing.py`: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.delivery import command_line, fresh_database, seed_subscribers
+from bench.delivery import fresh_database, seed_subscribers
+from bench.measure import command_line
 from fakebotapi import Call, FakeBotApi
 from fakebotapi.ceiling import RateCeiling
 from nudgebot.app.builder import build_application

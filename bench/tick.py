@@ -30,11 +30,10 @@ from bench.delivery import (
     POSTGRES_URL,
     TOKEN,
     FakeServer,
-    command_line,
     fresh_database,
-    rss_mib,
     seed_subscribers,
 )
+from bench.measure import command_line, current_rss_mb, rss_mib
 from nudgebot.clock import SystemClock
 from nudgebot.content.loader import load_content
 from nudgebot.db.engine import create_engine, create_session_factory
@@ -51,11 +50,6 @@ EMPTY_TICKS = 20
 PROBE_INTERVAL = 0.005
 RSS_GOAL_MB = 150
 STALL_GOAL_MS = 50
-
-
-def current_rss_mb() -> float:
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * 4096 / 1e6
 
 
 class Probe:

@@ -29,7 +29,8 @@ from telegram.request import BaseRequest, RequestData
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.delivery import TOKEN, FakeServer, command_line
+from bench.delivery import TOKEN, FakeServer
+from bench.measure import command_line
 from nudgebot.telegram.aiohttp_request import AiohttpRequest
 from nudgebot.telegram.lean_request import LeanHttpRequest
 

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from aiohttp import web
 
 from .ceiling import RateCeiling
 from .chaos import Chaos
-from .chats import ChatDirectory, StoredMessage
+from .chats import ChatDirectory
 from .decoding import read_params
 from .errors import NOT_FOUND, UNAUTHORIZED, ApiError
-from .message_rules import flat_buttons
+from .faults import FaultInjection
+from .inspection import Inspection
 from .methods import Methods
-from .records import BotMessage, Call, Fault
+from .records import Call, Fault
+from .responses import answer_then_reset, drop, dumps
 from .spec import MethodSpec, load_spec
 from .updates import UpdateQueue
 from .users import FakeUser
@@ -25,16 +26,16 @@ from .validation import validate_params
 from .wakeup import Wakeup
 from .webhook import WebhookPost, WebhookPusher
 
-T = TypeVar("T")
-
 DEFAULT_TOKEN = "123456:TEST-token-abcdef"
 CONFIGURED = "<the secret_token given to setWebhook>"
 _MAX_BODY = 64 * 1024 * 1024
-_DUMP_LAST = 25
 
 
-class FakeBotApi:
-    """A Telegram Bot API server good enough to run a real python-telegram-bot Application."""
+class FakeBotApi(Inspection, FaultInjection):
+    """A Telegram Bot API server good enough to run a real python-telegram-bot Application.
+
+    What a test reads is in `Inspection`, the faults it scripts in `FaultInjection`.
+    """
 
     def __init__(
         self,
@@ -197,146 +198,6 @@ class FakeBotApi:
         update_id = body.get("update_id") if isinstance(body, dict) else None
         return await self.webhook.post(raw, secret=secret, update_id=update_id, headers=headers)
 
-    # --- what happened -------------------------------------------------------------------
-
-    @property
-    def polls_waiting(self) -> int:
-        """getUpdates requests parked in a long poll right now."""
-        return self.methods.polls_waiting
-
-    def calls_to(self, method: str) -> list[Call]:
-        """Calls of one method (any letter case), in order."""
-        wanted = method.lower()
-        return [call for call in self.calls if call.method.lower() == wanted]
-
-    def messages(self, chat_id: int) -> list[BotMessage]:
-        """Everything the bot sent into the chat, in order, edits applied, deleted ones flagged."""
-        return [self.message(stored) for stored in self.chats.bot_messages(chat_id)]
-
-    @staticmethod
-    def message(stored: StoredMessage) -> BotMessage:
-        """A snapshot of one stored bot message."""
-        msg = stored.message
-        markup = msg.get("reply_markup")
-        reply_to = msg.get("reply_to_message")
-        return BotMessage(
-            message_id=stored.message_id,
-            chat_id=stored.chat_id,
-            text=str(msg.get("text", msg.get("caption", ""))),
-            parse_mode=stored.parse_mode,
-            reply_markup=markup,
-            buttons=flat_buttons(markup),
-            reply_to_message_id=reply_to["message_id"] if reply_to else None,
-            edited=stored.edited,
-            params=dict(stored.params),
-            kind=stored.kind,
-            source_text=stored.source_text,
-            entities=list(msg.get("entities", msg.get("caption_entities", []))),
-            deleted=stored.deleted,
-        )
-
-    async def wait_for(
-        self,
-        predicate: Callable[[], T | None],
-        timeout: float = 10.0,  # noqa: ASYNC109 - the tests' interface; a deadline, not a wrapper
-        *,
-        what: str = "",
-    ) -> T:
-        """The predicate's first value that is not None/False, re-checked after every call."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            value = predicate()
-            if value is not None and value is not False:
-                return value
-            remaining = deadline - loop.time()
-            if remaining <= 0 or self._stopping:
-                goal = what or getattr(predicate, "__name__", "condition")
-                raise AssertionError(
-                    f"timed out after {timeout}s waiting for {goal}\n{self.dump_calls()}"
-                )
-            await self._changed.wait(remaining)
-
-    async def wait_for_message(
-        self,
-        chat_id: int,
-        contains: str = "",
-        *,
-        after: int = 0,
-        timeout: float = 10.0,  # noqa: ASYNC109 - the tests' interface
-    ) -> BotMessage:
-        """The first bot message to chat_id at index >= after whose text contains `contains`."""
-
-        def found() -> BotMessage | None:
-            for message in self.messages(chat_id)[after:]:
-                if contains in message.text:
-                    return message
-            return None
-
-        what = f"a message to chat {chat_id} containing {contains!r} at index >= {after}"
-        try:
-            return await self.wait_for(found, timeout, what=what)
-        except AssertionError as error:
-            sent = [m.text[:80] for m in self.messages(chat_id)]
-            raise AssertionError(f"{error}\nchat {chat_id} holds: {sent}") from None
-
-    def dump_calls(self, last: int = _DUMP_LAST) -> str:
-        """The last calls, one line each, for failure messages."""
-        lines = [f"last {min(last, len(self.calls))} of {len(self.calls)} calls:"]
-        for call in self.calls[-last:]:
-            outcome = call.description or json.dumps(call.result, default=str)[:120]
-            params = json.dumps(call.params, default=str, ensure_ascii=False)[:160]
-            lines.append(f"  {call.status} {call.method} {params} -> {outcome}")
-        return "\n".join(lines)
-
-    # --- fault injection -----------------------------------------------------------------
-
-    def fail_next(
-        self,
-        method: str,
-        *,
-        status: int,
-        description: str,
-        times: int = 1,
-        chat_id: int | None = None,
-        retry_after: int | None = None,
-        migrate_to_chat_id: int | None = None,
-    ) -> None:
-        """Answer the next `times` matching calls with this error instead of doing them."""
-        parameters: dict[str, Any] = {}
-        if retry_after is not None:
-            parameters["retry_after"] = retry_after
-        if migrate_to_chat_id is not None:
-            parameters["migrate_to_chat_id"] = migrate_to_chat_id
-        self._faults.append(
-            Fault(method, "fail", times, chat_id, status, description, parameters or None)
-        )
-
-    def drop_connection_next(
-        self, method: str, *, times: int = 1, chat_id: int | None = None
-    ) -> None:
-        """Close the connection of the next matching calls without doing or answering them."""
-        self._faults.append(Fault(method, "drop", times, chat_id))
-
-    def delay_response_next(
-        self, method: str, seconds: float, *, times: int = 1, chat_id: int | None = None
-    ) -> None:
-        """Do the next matching calls, but answer only `seconds` later."""
-        self._faults.append(Fault(method, "delay", times, chat_id, seconds=seconds))
-
-    def clear_faults(self) -> None:
-        """Forget every scheduled fault."""
-        self._faults.clear()
-
-    def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
-        for fault in self._faults:
-            if fault.matches(method, params):
-                fault.times -= 1
-                if fault.times <= 0:
-                    self._faults.remove(fault)
-                return fault
-        return None
-
     # --- HTTP ----------------------------------------------------------------------------
 
     def _record(
@@ -383,7 +244,7 @@ class FakeBotApi:
                 fault = self.chaos.decide(name, params)
             if fault is not None and fault.kind == "drop":
                 self._record(name, params, 0, None, "connection dropped by fault injection")
-                return _drop(request)
+                return drop(request)
             if fault is not None and fault.kind == "fail":
                 raise ApiError(fault.status, fault.description, fault.parameters)
             result = await self.methods.call(method, params)
@@ -395,9 +256,9 @@ class FakeBotApi:
         if fault is not None and fault.kind == "delay":
             await self._pause(fault.seconds)
         await self._pause(self.latency / 2)
-        response = web.json_response({"ok": True, "result": result}, dumps=_dumps)
+        response = web.json_response({"ok": True, "result": result}, dumps=dumps)
         if fault is not None and fault.kind == "reset_after":
-            return await _answer_then_reset(request, response)
+            return await answer_then_reset(request, response)
         return response
 
     async def _stats(self, request: web.Request) -> web.StreamResponse:
@@ -406,27 +267,3 @@ class FakeBotApi:
             key = f"{call.method} {call.status}"
             by_method[key] = by_method.get(key, 0) + 1
         return web.json_response({"calls": len(self.calls), "by_method_and_status": by_method})
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, default=_file_to_json, ensure_ascii=False)
-
-
-def _file_to_json(value: object) -> object:
-    return repr(value)
-
-
-async def _answer_then_reset(request: web.Request, response: web.Response) -> web.Response:
-    # The answer goes out in full; then the keep-alive connection is reset (as a server
-    # closing idle connections does), so the client's next request on it finds it dead.
-    await response.prepare(request)
-    await response.write_eof()
-    if request.transport is not None:
-        request.transport.abort()
-    return response
-
-
-def _drop(request: web.Request) -> web.StreamResponse:
-    if request.transport is not None:
-        request.transport.abort()
-    return web.Response(status=204)

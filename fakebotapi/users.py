@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any
 
+from .bot_state import CallbackQueryRecord
 from .chats import Chat, StoredMessage
-from .methods import CallbackQueryRecord
 from .records import BotMessage, Call
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from .methods import BotSettings
+from .bot_state import BotSettings
 from .updates import UpdateQueue
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import yaml
@@ -136,15 +136,26 @@ def _unknown_fields(
             report.add(item, f"unknown field {field!r} (known: {', '.join(sorted(known))})")
 
 
+def _entries(
+    data: object, kind: str, known: frozenset[str], report: Problems
+) -> Iterator[tuple[int, Mapping[object, object], str]]:
+    """(number from 1, entry, its name in reports) for each entry of the list `<kind>s`.
+
+    An entry that is not a mapping is reported and skipped; unknown fields are reported.
+    """
+    for index, entry in enumerate(_top_list(data, f"{kind}s", report), start=1):
+        if not isinstance(entry, dict):
+            report.add(f"{kind} #{index}", "must be a mapping of fields")
+            continue
+        item = _item_name(kind, entry, index)
+        _unknown_fields(entry, known, item, report)
+        yield index, entry, item
+
+
 def parse_tips(data: object, report: Problems) -> list[Tip]:
     tips: list[Tip] = []
     seen: set[str] = set()
-    for index, entry in enumerate(_top_list(data, "tips", report), start=1):
-        if not isinstance(entry, dict):
-            report.add(f"tip #{index}", "must be a mapping of fields")
-            continue
-        item = _item_name("tip", entry, index)
-        _unknown_fields(entry, _TIP_FIELDS, item, report)
+    for index, entry, item in _entries(data, "tip", _TIP_FIELDS, report):
         tip_id = _slug(entry, item, seen, report)
         title = _text(entry, "title", item, report)
         why = _text(entry, "why", item, report)
@@ -176,12 +187,7 @@ def parse_faqs(data: object, report: Problems) -> list[Faq]:
     faqs: list[Faq] = []
     seen_ids: set[str] = set()
     seen_numbers: set[int] = set()
-    for index, entry in enumerate(_top_list(data, "faqs", report), start=1):
-        if not isinstance(entry, dict):
-            report.add(f"faq #{index}", "must be a mapping of fields")
-            continue
-        item = _item_name("faq", entry, index)
-        _unknown_fields(entry, _FAQ_FIELDS, item, report)
+    for index, entry, item in _entries(data, "faq", _FAQ_FIELDS, report):
         number = entry.get("number")
         number_ok = False
         if type(number) is not int:  # bool is an int subclass: `number: yes` must not pass

@@ -7,24 +7,22 @@ import re
 from typing import Final
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Conflict,
-    Forbidden,
-    InvalidToken,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from nudgebot.telegram.connections import tls_context
+from nudgebot.telegram.pooled_request import PooledRequest, acquire_slot, given
 from nudgebot.telegram.proxy import proxy_for
+from nudgebot.telegram.send_errors import (
+    ConnectionLost,
+    ConnectTimedOut,
+    PoolTimedOut,
+    SendNotStarted,
+    is_surely_not_sent,
+)
 
+# The pool's and the errors' names moved to modules of their own; they stay importable from here.
 __all__ = [
     "AiohttpRequest",
     "ConnectTimedOut",
@@ -37,11 +35,6 @@ __all__ = [
     "is_surely_not_sent",
 ]
 
-POOL_TIMEOUT_MESSAGE: Final = (
-    "Pool timeout: All connections in the connection pool are occupied. "
-    "Request was *not* sent to Telegram. Consider adjusting the connection "
-    "pool size or the pool timeout."
-)
 _CONNECT_TIMEOUT_MESSAGE: Final = (
     "Connect timeout: no connection to Telegram could be opened. Request was *not* sent."
 )
@@ -62,84 +55,6 @@ _TOKEN_PATTERN: Final = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
 _REDACTED: Final = "<redacted>"
 _Headers = dict[str, str] | None
 _JSON_HEADERS: Final = {"Content-Type": "application/json"}
-
-
-# Named like PTB's own errors (TimedOut, RetryAfter), which drop the Error suffix.
-class SendNotStarted(NetworkError):  # noqa: N818
-    """No byte of the request left this process: retrying cannot double-send."""
-
-    __slots__ = ()
-
-
-class PoolTimedOut(TimedOut, SendNotStarted):
-    """Waited longer than pool_timeout for a free connection; the request was not sent."""
-
-    __slots__ = ()
-
-
-class ConnectTimedOut(TimedOut, SendNotStarted):
-    """Opening the connection took longer than connect_timeout; the request was not sent."""
-
-    __slots__ = ()
-
-
-class ConnectionLost(NetworkError):  # noqa: N818
-    """The connection failed after the request may have reached Telegram."""
-
-    __slots__ = ()
-
-
-class PooledRequest(BaseRequest):
-    """What PTB's request classes share: a pool size, default timeouts, per-call overrides."""
-
-    __slots__ = (
-        "_connect_timeout",
-        "_media_write_timeout",
-        "_pool_size",
-        "_pool_timeout",
-        "_proxy",
-        "_read_timeout",
-        "_slots",
-        "_write_timeout",
-    )
-
-    def __init__(
-        self,
-        connection_pool_size: int = 64,
-        read_timeout: float | None = 5.0,
-        write_timeout: float | None = 5.0,
-        connect_timeout: float | None = 5.0,
-        pool_timeout: float | None = 1.0,
-        media_write_timeout: float | None = 20.0,
-        proxy: str | None = None,
-    ) -> None:
-        if connection_pool_size < 1:
-            raise ValueError("connection_pool_size must be at least 1")
-        self._pool_size = connection_pool_size
-        self._read_timeout = read_timeout
-        self._write_timeout = write_timeout
-        self._connect_timeout = connect_timeout
-        self._pool_timeout = pool_timeout
-        self._media_write_timeout = media_write_timeout
-        # Every call goes through this proxy (else HTTPS_PROXY / HTTP_PROXY), unless NO_PROXY
-        # names the host; see nudgebot.telegram.proxy.
-        self._proxy = proxy or None
-        # At most pool-size requests in flight; made on the running loop by initialize().
-        self._slots: asyncio.Semaphore | None = None
-        self._prepare()
-
-    def _prepare(self) -> None:
-        """Set up the subclass's own state from the settings above; no I/O happens here."""
-
-    @property
-    def read_timeout(self) -> float | None:
-        """The default read timeout in seconds, as passed to the constructor."""
-        return self._read_timeout
-
-
-def given(value: ODVInput[float], default: float | None) -> float | None:
-    """A per-call timeout as PTB passes it: DEFAULT_NONE means the request's own default."""
-    return default if isinstance(value, DefaultValue) else value
 
 
 class AiohttpRequest(PooledRequest):
@@ -241,28 +156,6 @@ class AiohttpRequest(PooledRequest):
         return self._proxies[url]
 
 
-def is_surely_not_sent(exc: BaseException) -> bool:
-    """True when `exc` proves Telegram did not deliver the message, so a retry cannot double it.
-
-    True: `SendNotStarted` (pool timeout, connect timeout, connect errors), `RetryAfter` (429),
-    Telegram's refusals (`BadRequest`, `Forbidden`, `InvalidToken`, `Conflict`, `ChatMigrated`)
-    and a plain `NetworkError` that PTB raised for any other error status (5xx, 502, ...).
-    False: read or total `TimedOut`, `ConnectionLost`, anything else: the request may have
-    gone out and been acted on.
-    """
-    if isinstance(exc, SendNotStarted | RetryAfter):
-        return True
-    if isinstance(exc, TimedOut):
-        return False
-    if isinstance(exc, BadRequest | Forbidden | InvalidToken | Conflict | ChatMigrated):
-        return True
-    # PTB raises exactly NetworkError, with no cause (or the body's parse error), when
-    # Telegram answered with an error status; transport failures carry their own cause.
-    return type(exc) is NetworkError and (
-        exc.__cause__ is None or isinstance(exc.__cause__, TelegramError)
-    )
-
-
 def _write_refused(err: BaseException) -> bool:
     """True when aiohttp refused to write (part of) the request to an already closing socket."""
     seen: BaseException | None = err
@@ -273,18 +166,6 @@ def _write_refused(err: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
-
-
-async def acquire_slot(slots: asyncio.Semaphore, pool_timeout: float | None) -> None:
-    """Take a slot; waiting longer than `pool_timeout` raises `PoolTimedOut` (nothing sent)."""
-    if not slots.locked() or pool_timeout is None:
-        await slots.acquire()
-        return
-    try:
-        async with asyncio.timeout(pool_timeout):
-            await slots.acquire()
-    except TimeoutError:
-        raise PoolTimedOut(POOL_TIMEOUT_MESSAGE) from None
 
 
 def _body(request_data: RequestData | None) -> tuple[aiohttp.FormData | bytes | None, _Headers]:

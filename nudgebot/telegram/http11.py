@@ -24,6 +24,15 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from nudgebot.telegram.http11_fields import check_fields, content_length, section, section_end
+from nudgebot.telegram.http11_limits import (
+    MAX_BODY,
+    MAX_HEAD,
+    MAX_LINE,
+    IncompleteResponseError,
+    MalformedResponseError,
+)
+
 __all__ = [
     "MAX_BODY",
     "MAX_HEAD",
@@ -34,34 +43,16 @@ __all__ = [
     "ResponseParser",
 ]
 
-# Lines as long as aiohttp allows (8190 bytes), rounded; head and body far above any Bot API
-# answer (a head of a few hundred bytes, a body of about a MiB at most, for a full getUpdates).
-MAX_HEAD: Final = 64 * 1024  # status lines and fields, interim answers included; also trailers
-MAX_LINE: Final = 8 * 1024  # one field line, chunk-size line or trailer line
-MAX_BODY: Final = 64 * 1024 * 1024  # the body, whatever its framing
 
 _STATUS_LINE: Final = re.compile(rb"HTTP/1\.([0-9]) ([0-9]{3})(?: [\t\x20-\x7e\x80-\xff]*)?")
-# Each line `token ":" value`, ended by CRLF or a bare LF; a CR anywhere else fails the match.
-_FIELD_LINES: Final = re.compile(rb"(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*\r?\n)*")
 # The fields that frame the body, found in the lowered section with an LF put before it.
 _FRAMING: Final = re.compile(rb"\n(content-length|transfer-encoding|connection):([^\n]*)")
-_OBS_FOLD: Final = re.compile(rb"\r?\n[ \t]+")
 _CHUNK_LINE: Final = re.compile(rb"([0-9A-Fa-f]+)[ \t]*(?:;[\t\x20-\x7e\x80-\xff]*)?")
-# A size with more significant digits than these is surely over MAX_BODY (0x4000000, 67108864);
-# checked before int(), which refuses decimal strings of over 4,300 digits.
+# A size with more significant hex digits than this is surely over MAX_BODY (0x4000000).
 _MAX_HEX_DIGITS: Final = 7
-_MAX_DECIMAL_DIGITS: Final = 8
 _NO_BODY: Final = frozenset({204, 304})
 
 _HEAD, _LENGTH, _UNTIL_CLOSE, _CHUNK_SIZE, _CHUNK_DATA, _CHUNK_END, _TRAILERS, _DONE = range(8)
-
-
-class MalformedResponseError(ValueError):
-    """The bytes are not a valid HTTP/1.1 answer, or one part of it outgrew its cap."""
-
-
-class IncompleteResponseError(MalformedResponseError):
-    """The connection ended before the answer was whole."""
 
 
 class Response:
@@ -137,7 +128,7 @@ class ResponseParser:
 
     def _read_head(self) -> bool:
         buffer = self._buffer
-        end, skip = _section_end(buffer)
+        end, skip = section_end(buffer)
         if end < 0:
             if self._head_bytes + len(buffer) > MAX_HEAD:
                 raise MalformedResponseError("the head is over 64 KiB")
@@ -147,7 +138,7 @@ class ResponseParser:
         self._head_bytes += end + skip
         if self._head_bytes > MAX_HEAD:
             raise MalformedResponseError("the head is over 64 KiB")
-        head = _section(buffer, end, "a head line is over 8 KiB")
+        head = section(buffer, end, "a head line is over 8 KiB")
         del buffer[: end + skip]
         status_line, _, fields = head.partition(b"\n")
         match = _STATUS_LINE.fullmatch(status_line.removesuffix(b"\r"))
@@ -157,10 +148,10 @@ class ResponseParser:
         if 100 <= status < 200:
             if status == 101:
                 raise MalformedResponseError("a protocol switch nobody asked for")
-            _check_fields(fields)  # an interim answer: the final one follows
+            check_fields(fields)  # an interim answer: the final one follows
             return True
         self._status = status
-        self._frame(match[1] == b"0", _check_fields(fields))
+        self._frame(match[1] == b"0", check_fields(fields))
         return True
 
     def _frame(self, http10: bool, fields: bytes) -> None:
@@ -173,7 +164,7 @@ class ResponseParser:
             if name == b"content-length":
                 if length is not None:
                     raise MalformedResponseError("more than one Content-Length")
-                length = _content_length(value)
+                length = content_length(value)
             elif name == b"transfer-encoding":
                 coding = value if coding is None else coding + b"," + value
             else:
@@ -268,7 +259,7 @@ class ResponseParser:
             del buffer[: 2 if buffer[0] == 13 else 1]
             self._state = _DONE
             return True
-        end, skip = _section_end(buffer)
+        end, skip = section_end(buffer)
         if end < 0:
             if len(buffer) > MAX_HEAD:
                 raise MalformedResponseError("the trailers are over 64 KiB")
@@ -277,54 +268,7 @@ class ResponseParser:
             return False
         if end + skip > MAX_HEAD:
             raise MalformedResponseError("the trailers are over 64 KiB")
-        _check_fields(_section(buffer, end, "a trailer line is over 8 KiB"), trailers=True)
+        check_fields(section(buffer, end, "a trailer line is over 8 KiB"), trailers=True)
         del buffer[: end + skip]
         self._state = _DONE
         return True
-
-
-def _section_end(buffer: bytearray) -> tuple[int, int]:
-    """Where the empty line ending a field section starts, and its length with the LF before.
-
-    (-1, 0) while no empty line has arrived. Lines end in CRLF, or in a bare LF (2.2).
-    """
-    crlf = buffer.find(b"\n\r\n")
-    bare = buffer.find(b"\n\n", 0, crlf + 1 if crlf >= 0 else len(buffer))
-    if bare >= 0:
-        return bare, 2
-    return crlf, 3
-
-
-def _section(buffer: bytearray, end: int, too_long: str) -> bytes:
-    """The lines before the empty one at `end`, each still ended by its CRLF or bare LF."""
-    section = bytes(buffer[: end + 1])
-    if len(section) > MAX_LINE:
-        for line in section.split(b"\n"):
-            if len(line.removesuffix(b"\r")) > MAX_LINE:
-                raise MalformedResponseError(too_long)
-    return section
-
-
-def _check_fields(fields: bytes, *, trailers: bool = False) -> bytes:
-    """The field lines, every one ended by CRLF or LF: checked, and unfolded if folded."""
-    if _FIELD_LINES.fullmatch(fields):
-        return fields
-    # Whitespace before the first field would hide it from other parsers (2.2): refused.
-    if fields[:1] not in (b" ", b"\t"):
-        unfolded = _OBS_FOLD.sub(b" ", fields)
-        if unfolded != fields and _FIELD_LINES.fullmatch(unfolded):
-            return unfolded
-    raise MalformedResponseError(
-        "an invalid trailer line" if trailers else "an invalid header line"
-    )
-
-
-def _content_length(value: bytes) -> int:
-    if not value.isdigit():  # ASCII digits only: no sign, no hex, no list
-        raise MalformedResponseError("Content-Length is not a number")
-    if len(value) > _MAX_DECIMAL_DIGITS and len(value.lstrip(b"0")) > _MAX_DECIMAL_DIGITS:
-        raise MalformedResponseError("the body is over 64 MiB")
-    length = int(value)
-    if length > MAX_BODY:
-        raise MalformedResponseError("the body is over 64 MiB")
-    return length

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -144,7 +144,7 @@ async def test_an_outage_as_the_claim_commits_sends_nothing_then_all_go_out_once
 
 
 async def test_an_outage_between_send_and_record_leaves_unknowns_and_no_duplicate(
-    bot: Bot, outage: Outage
+    bot: Bot, outage: Outage, figure: Callable[[str], None]
 ) -> None:
     def go_down_on_first_send(call: Call) -> None:
         if call.method == "sendMessage":
@@ -165,8 +165,8 @@ async def test_an_outage_between_send_and_record_leaves_unknowns_and_no_duplicat
     tips = tips_received(bot.fake)
     ledger = await ledger_by_chat(bot.app.bot_data.runtime.settings.database_url)
     unknown = {chat for chat, status in ledger.items() if status == "unknown"}
-    print(
-        f"\noutage between send and record: {len(sent_during_outage)} sent unrecorded, "
+    figure(
+        f"outage between send and record: {len(sent_during_outage)} sent unrecorded, "
         f"ledger {dict(Counter(ledger.values()))}"
     )
     assert max(tips.values()) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -41,7 +42,7 @@ async def still_pending(bot: Bot) -> int:
 
 
 async def test_faults_at_scale_are_retried_or_counted_and_no_chat_gets_two_tips(
-    database_url: str, clock: ManualClock
+    database_url: str, clock: ManualClock, figure: Callable[[str], None]
 ) -> None:
     rng = random.Random(SEED)
     chats = await seed_due_subscribers(
@@ -83,8 +84,8 @@ async def test_faults_at_scale_are_retried_or_counted_and_no_chat_gets_two_tips(
     unknown = {chat for chat, status in ledger.items() if status == "unknown"}
     sent = {chat for chat, status in ledger.items() if status == "sent"}
     calls_to_blocked = Counter(int(c.params["chat_id"]) for c in calls if c.status == 403)
-    print(
-        f"\nfaults at scale ({database_url.split(':')[0]}), {SUBSCRIBERS} subscribers, "
+    figure(
+        f"faults at scale ({database_url.split(':')[0]}), {SUBSCRIBERS} subscribers, "
         f"seed {SEED}: injected {dict(chaos.injected)}, blocked chats {len(blocked)}; "
         f"ledger {dict(by_status)}; unknown because {dict(reasons)}"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from fakebotapi import FakeBotApi
@@ -20,7 +21,9 @@ SUBSCRIBERS = 5000
 REPLICAS = 3
 
 
-async def test_three_replicas_share_the_work_and_every_subscriber_gets_exactly_one_tip() -> None:
+async def test_three_replicas_share_the_work_and_every_subscriber_gets_exactly_one_tip(
+    figure: Callable[[str], None],
+) -> None:
     url = await reset_postgres()
     chats = await seed_due_subscribers(url, SUBSCRIBERS, datetime.now(UTC) - timedelta(minutes=1))
     async with FakeBotApi(latency=0.02, accept_any_chat=True) as fake:
@@ -34,7 +37,7 @@ async def test_three_replicas_share_the_work_and_every_subscriber_gets_exactly_o
         tips = tips_received(fake)
     per_replica = await count_by(url, Delivery.claimed_by)
     statuses = await count_by(url, Delivery.status)
-    print(f"\nreplicas: {SUBSCRIBERS} subscribers, sent per replica {sorted(per_replica.values())}")
+    figure(f"replicas: {SUBSCRIBERS} subscribers, sent per replica {sorted(per_replica.values())}")
     assert set(tips) == set(chats)
     assert max(tips.values()) == 1
     assert statuses == {"sent": SUBSCRIBERS}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -28,7 +29,7 @@ TRICKLE_BYTES = int(10 * QUICK.header_seconds / TRICKLE_EVERY)
 
 
 async def test_a_client_trickling_its_headers_is_cut_off_at_the_header_deadline(
-    fake: FakeBotApi, database_url: str, clock: ManualClock
+    fake: FakeBotApi, database_url: str, clock: ManualClock, figure: Callable[[str], None]
 ) -> None:
     async with running_service(fake, database_url, clock, webhook=True, limits=QUICK) as served:
         assert served.service is not None
@@ -37,7 +38,10 @@ async def test_a_client_trickling_its_headers_is_cut_off_at_the_header_deadline(
         head = request_head(2, padding=TRICKLE_BYTES)
         sent = await client.trickle(head[:-1], every=TRICKLE_EVERY)
         took = time.monotonic() - started
-        print(f"slow-loris head: cut off after {took:.2f}s, {sent} of {len(head)} bytes sent")
+        figure(
+            f"slow-loris head: cut off after {took:.2f} s (header deadline "
+            f"{QUICK.header_seconds:.0f} s), {sent} of {len(head)} bytes sent"
+        )
         assert client.closed_by_server, "the server let a trickling head go on for 10 deadlines"
         assert await client.status() == 0  # closed without an answer: nothing to say to it
         assert sent < len(head) - 1
@@ -45,12 +49,18 @@ async def test_a_client_trickling_its_headers_is_cut_off_at_the_header_deadline(
 
 
 async def test_a_silent_connection_is_closed_at_the_header_deadline(
-    fake: FakeBotApi, database_url: str, clock: ManualClock
+    fake: FakeBotApi, database_url: str, clock: ManualClock, figure: Callable[[str], None]
 ) -> None:
     async with running_service(fake, database_url, clock, webhook=True, limits=QUICK) as served:
         assert served.service is not None
         client = await RawClient.connect(served.service.port)
+        started = time.monotonic()
         assert await client.status(timeout=10 * QUICK.header_seconds) == 0
+        took = time.monotonic() - started
+        figure(
+            f"silent connection: closed after {took:.2f} s "
+            f"(header deadline {QUICK.header_seconds:.0f} s)"
+        )
         await eventually(
             lambda: served.service is not None and served.service.open_connections() == 0
         )
@@ -74,14 +84,24 @@ async def test_a_kept_alive_connection_must_send_its_next_head_in_time_too(
 
 
 async def test_a_body_trickling_past_the_body_deadline_is_answered_400_and_closed(
-    fake: FakeBotApi, database_url: str, clock: ManualClock, caplog: pytest.LogCaptureFixture
+    fake: FakeBotApi,
+    database_url: str,
+    clock: ManualClock,
+    caplog: pytest.LogCaptureFixture,
+    figure: Callable[[str], None],
 ) -> None:
     caplog.set_level(logging.WARNING)
     async with running_service(fake, database_url, clock, webhook=True, limits=QUICK) as served:
         assert served.service is not None
         client = await RawClient.connect(served.service.port)
         await client.send(request_head(TRICKLE_BYTES))
+        started = time.monotonic()
         sent = await client.trickle(b" " * TRICKLE_BYTES, every=TRICKLE_EVERY)
+        took = time.monotonic() - started
+        figure(
+            f"slow-loris body: cut off after {took:.2f} s (body deadline "
+            f"{QUICK.body_seconds:.0f} s), {sent} of {TRICKLE_BYTES} bytes sent"
+        )
         assert client.closed_by_server
         assert sent < TRICKLE_BYTES
         assert await client.status() == 400
@@ -139,7 +159,7 @@ async def hold_idle_connections(port: int, count: int) -> list[RawClient]:
 
 
 async def test_a_thousand_idle_connections_do_not_keep_an_update_from_being_answered(
-    fake: FakeBotApi, database_url: str, clock: ManualClock
+    fake: FakeBotApi, database_url: str, clock: ManualClock, figure: Callable[[str], None]
 ) -> None:
     raise_open_file_limit(4096)
     # Every idle one is kept open by the server, however slowly a loaded machine opens them.
@@ -153,7 +173,7 @@ async def test_a_thousand_idle_connections_do_not_keep_an_update_from_being_answ
         started = time.monotonic()
         assert await fake.post_to_webhook(ada.draft_command("/help")) == 200
         took = time.monotonic() - started
-        print(f"1,000 idle connections held: /help answered in {took * 1000:.0f} ms")
+        figure(f"1,000 idle connections held: /help answered in {took * 1000:.0f} ms")
         assert len(ada.inbox()) == 1
         # Answered beside them, not after dropping them.
         assert not any(client.closed_by_server for client in idle)
@@ -162,7 +182,7 @@ async def test_a_thousand_idle_connections_do_not_keep_an_update_from_being_answ
 
 
 async def test_idle_connections_past_the_cap_close_the_longest_idle_and_updates_still_pass(
-    fake: FakeBotApi, database_url: str, clock: ManualClock
+    fake: FakeBotApi, database_url: str, clock: ManualClock, figure: Callable[[str], None]
 ) -> None:
     raise_open_file_limit(4096)
     cap = DEFAULT_LIMITS.max_connections
@@ -180,7 +200,7 @@ async def test_idle_connections_past_the_cap_close_the_longest_idle_and_updates_
         started = time.monotonic()
         assert await fake.post_to_webhook(ada.draft_command("/help")) == 200
         took = time.monotonic() - started
-        print(f"1,000 idle connections, {cap} kept: /help answered in {took * 1000:.0f} ms")
+        figure(f"1,000 idle connections, {cap} kept: /help answered in {took * 1000:.0f} ms")
         assert len(ada.inbox()) == 1
         for client in idle:
             client.close()
