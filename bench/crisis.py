@@ -22,7 +22,7 @@ from pathlib import Path
 # Run as `python bench/crisis.py`: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.measure import command_line, cpu_ms
+from bench.measure import cpu_ms, header
 from nudgebot.domain.crisis import categories, signals_crisis
 from nudgebot.domain.crisis.spelling import TARGETS, Speller
 
@@ -108,7 +108,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    print(f"$ {command_line()}")
+    print(header())
     print(f"crisis detector, one message of <= {LIMIT} characters, CPU ms over {args.repeat} runs")
     print(
         f"{'message':<26} {'chars':>5} {'flag':>5}  {'signals med':>11} {'max':>7}"

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
 import yaml
 
-from bench.measure import command_line
+from bench.measure import header
 from nudgebot.domain.crisis import categories
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--thresholds", default="0.7,0.8,0.85,0.9")
     args = parser.parse_args()
-    print(f"$ {command_line()}")
+    print(header())
     cross_validate([float(t) for t in args.thresholds.split(",")])
     texts, labels, kinds = flat(load("holdout"))
     found = [categories(text) for text in texts]

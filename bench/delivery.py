@@ -26,7 +26,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # command_line and rss_mib are imported from here by the other benches too.
-from bench.measure import command_line, proc_cpu_seconds, rss_mib
+from bench.measure import command_line, header, proc_cpu_seconds, rss_mib  # noqa: F401
 from nudgebot.clock import SystemClock
 from nudgebot.content.loader import load_content
 from nudgebot.db.engine import create_engine, create_session_factory
@@ -204,7 +204,7 @@ async def timed_fake_cpu(fake: FakeServer, step: Awaitable[T]) -> tuple[T, float
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    print(f"$ {command_line()}")
+    print(header())
     limiter = (
         "ExtBot + SendRateLimiter(overall 100000/s, burst=C, chat_burst=3)"
         if args.rate_limiter == "send"

@@ -20,7 +20,7 @@ from pathlib import Path
 # Run as `python bench/habit_match.py`: make the project root importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.measure import command_line, cpu_ms
+from bench.measure import cpu_ms, header
 from nudgebot.content.loader import load_content
 from nudgebot.domain.habit_match import HabitMatcher
 
@@ -76,7 +76,7 @@ def main() -> None:
     }
     matcher = HabitMatcher(keywords)
     all_words = sorted({word for words in keywords.values() for word in words})
-    print(f"$ {command_line()}")
+    print(header())
     print(f"habit matcher, one note of <= {LIMIT} characters, CPU ms over {args.repeat} runs")
     print(f"{'note':<28} {'chars':>5} {'median':>8} {'max':>8}")
     worst = 0.0

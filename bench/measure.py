@@ -16,6 +16,15 @@ def command_line() -> str:
     return shlex.join([Path(sys.executable).name, *sys.argv])
 
 
+def header() -> str:
+    """What a bench prints first: its command, and how busy the machine was when it started."""
+    one, five, fifteen = os.getloadavg()
+    return (
+        f"$ {command_line()}\n"
+        f"# load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+    )
+
+
 def cpu_ms(run: Callable[[], object], repeat: int) -> list[float]:
     """This process's CPU milliseconds of each of `repeat` calls of `run`."""
     times: list[float] = []

@@ -29,7 +29,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.delivery import TOKEN
-from bench.measure import command_line, current_rss_mib, rss_mib
+from bench.measure import current_rss_mib, header, rss_mib
 
 PROBE_INTERVAL = 0.005
 
@@ -66,7 +66,7 @@ class StallProbe:
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    print(f"$ {command_line()}")
+    print(header())
     n = args.subscribers
     application = ApplicationBuilder().token(TOKEN).build()
     job_queue = application.job_queue

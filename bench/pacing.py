@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.delivery import fresh_database, seed_subscribers
-from bench.measure import command_line
+from bench.measure import header
 from fakebotapi import Call, FakeBotApi
 from fakebotapi.ceiling import RateCeiling
 from nudgebot.app.builder import build_application
@@ -44,7 +44,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    print(f"$ {command_line()}")
+    print(header())
     rate, cohort = args.rate, args.subscribers
     with tempfile.TemporaryDirectory() as directory:
         minute = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)

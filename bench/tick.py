@@ -33,7 +33,7 @@ from bench.delivery import (
     fresh_database,
     seed_subscribers,
 )
-from bench.measure import command_line, current_rss_mb, rss_mib
+from bench.measure import current_rss_mb, header, rss_mib
 from nudgebot.clock import SystemClock
 from nudgebot.content.loader import load_content
 from nudgebot.db.engine import create_engine, create_session_factory
@@ -153,7 +153,7 @@ def seed_in_child(url: str, count: int, *, tomorrow: bool) -> float:
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    print(f"$ {command_line()}")
+    print(header())
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite+aiosqlite:///{Path(directory) / 'bench.sqlite3'}"
         seeded = seed_in_child(url, args.subscribers, tomorrow=True)
@@ -221,7 +221,7 @@ def main() -> None:
     if args.seed_only:
         asyncio.run(seed_only(args.seed_only, args.due, tomorrow=args.tomorrow))
     elif args.due:
-        print(f"$ {command_line()}")
+        print(header())
         with tempfile.TemporaryDirectory() as directory:
             url = (
                 f"sqlite+aiosqlite:///{Path(directory) / 'bench.sqlite3'}"

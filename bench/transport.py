@@ -30,7 +30,7 @@ from telegram.request import BaseRequest, RequestData
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.delivery import TOKEN, FakeServer
-from bench.measure import command_line
+from bench.measure import header
 from nudgebot.telegram.aiohttp_request import AiohttpRequest
 from nudgebot.telegram.lean_request import LeanHttpRequest
 
@@ -88,7 +88,7 @@ async def one_round(factory: Factory, url: str, args: argparse.Namespace) -> tup
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    print(f"$ {command_line()}")
+    print(header())
     print(
         f"requests={args.requests} per round, concurrency={args.concurrency}, "
         f"latency={args.latency_ms}ms, rounds={args.rounds}; fake: bench.lean_fake"
