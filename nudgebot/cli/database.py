@@ -40,3 +40,17 @@ def require_file(url: str) -> None:
             f"the database file {path} does not exist: run `nudgebot db upgrade` to create it, "
             "or set NUDGEBOT_DATABASE_URL to the bot's database"
         )
+
+
+def require_folder(url: str) -> None:
+    """A SQLite file's folder must exist: said before connecting, in one line.
+
+    Checked up front rather than read from the driver's error: aiosqlite's worker thread can
+    still report a failed connect after the event loop closed, printing a traceback of its own.
+    """
+    path = sqlite_path(url)
+    if path is not None and not path.parent.is_dir():
+        raise CommandError(
+            f"cannot open the SQLite database {path}: the folder {path.parent} does not exist; "
+            "create it or fix NUDGEBOT_DATABASE_URL"
+        )

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nudgebot.cli import content, unknown_settings
+from nudgebot.cli import content, database, unknown_settings
 from nudgebot.cli.announcement import AnnouncementError
 from nudgebot.cli.exit_codes import EXIT_OK, EXIT_USAGE, CommandError
 from nudgebot.cli.failures import Context, explain
@@ -101,6 +101,7 @@ def _dispatch(invocation: _Invocation) -> int:
     if webhook:
         require_webhook(settings)
     invocation.configure_logging()
+    database.require_folder(settings.database_url)  # every command from here opens it
     return _command(args, settings, text, webhook=webhook)
 
 
