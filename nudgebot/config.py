@@ -248,6 +248,9 @@ def load_settings(**overrides: object) -> Settings:
         if first["type"] == "missing":
             raise SettingsError(f"{env_name} is not set") from None
         message = str(first["msg"]).removeprefix("Value error, ")
+        if message[:1].isupper():
+            # pydantic's own sentence ("Input should be a valid number"): after a colon.
+            raise SettingsError(f"{env_name}: {message[0].lower()}{message[1:]}") from None
         raise SettingsError(f"{env_name} {message}") from None
 
 

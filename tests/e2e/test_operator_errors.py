@@ -149,7 +149,7 @@ CASES = {
     ),
     "bad setting value": Case(
         ("stats",),
-        "nudgebot: NUDGEBOT_SEND_RATE Input should be a valid number, unable to parse string as "
+        "nudgebot: NUDGEBOT_SEND_RATE: input should be a valid number, unable to parse string as "
         "a number",
         2,
         {"NUDGEBOT_SEND_RATE": "fast", "TELEGRAM_BOT_TOKEN": TOKEN},
