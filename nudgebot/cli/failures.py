@@ -121,6 +121,14 @@ def _sqlite_unopenable(url: str) -> str:
 def _telegram(error: BaseException, api_url: str) -> Failure | None:
     for cause in _chain(error):
         if isinstance(cause, InvalidToken):
+            # PTB raises it for 401 (a well-formed token Telegram does not know) and for 404
+            # (a malformed token, or a base URL that is not a Bot API's).
+            if "not found" in str(cause).lower():
+                return Failure(
+                    f"Telegram answered 404 Not Found at {api_url}: check TELEGRAM_BOT_TOKEN and "
+                    "that NUDGEBOT_TELEGRAM_API_URL is a Bot API URL ending in /bot",
+                    EXIT_USAGE,
+                )
             return Failure(
                 "Telegram rejected the bot token (401 Unauthorized): set TELEGRAM_BOT_TOKEN to "
                 "the token @BotFather gave you",
