@@ -121,9 +121,9 @@ def _sqlite_unopenable(url: str) -> str:
 def _telegram(error: BaseException, api_url: str) -> Failure | None:
     for cause in _chain(error):
         if isinstance(cause, InvalidToken):
-            # PTB raises it for 401 (a well-formed token Telegram does not know) and for 404
-            # (a malformed token, or a base URL that is not a Bot API's).
-            if "not found" in str(cause).lower():
+            # PTB raises it for 401 Unauthorized (a well-formed token Telegram does not know)
+            # and for 404 (a malformed token, or a base URL that is not a Bot API's).
+            if "unauthorized" not in str(cause).lower():
                 return Failure(
                     f"Telegram answered 404 Not Found at {api_url}: check TELEGRAM_BOT_TOKEN and "
                     "that NUDGEBOT_TELEGRAM_API_URL is a Bot API URL ending in /bot",
