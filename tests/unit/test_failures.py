@@ -18,7 +18,13 @@ CONTEXT = Context(
 
 
 def test_a_token_telegram_does_not_know_is_a_setting_to_fix() -> None:
-    failure = explain(InvalidToken(f"The token `{TOKEN}` was rejected: Unauthorized"), CONTEXT)
+    # Bot.initialize's own InvalidToken, holding the token, caused by the 401 answer.
+    try:
+        raise InvalidToken(f"The token `{TOKEN}` was rejected by the server.") from InvalidToken(
+            "Unauthorized"
+        )
+    except InvalidToken as error:
+        failure = explain(error, CONTEXT)
     assert failure.exit_code == 2
     assert failure.line.startswith("nudgebot: Telegram rejected the bot token (401 Unauthorized)")
     assert TOKEN not in failure.line
