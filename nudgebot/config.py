@@ -35,7 +35,11 @@ class Settings(BaseSettings):
         populate_by_name=True,
     )
 
-    telegram_bot_token: SecretStr = Field(validation_alias="TELEGRAM_BOT_TOKEN")
+    # Optional here: only the commands that talk to Telegram ask for it (require_token), so
+    # `db upgrade`, `stats` or `content check` run on a machine that holds no token.
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, validation_alias="TELEGRAM_BOT_TOKEN"
+    )
     database_url: str = Field(
         default="sqlite+aiosqlite:///nudgebot.db", validation_alias="NUDGEBOT_DATABASE_URL"
     )
@@ -89,10 +93,13 @@ class Settings(BaseSettings):
 
     @field_validator("telegram_bot_token")
     @classmethod
-    def _token_looks_like_a_token(cls, value: SecretStr) -> SecretStr:
-        if not _TOKEN_PATTERN.match(value.get_secret_value().strip()):
+    def _token_looks_like_a_token(cls, value: SecretStr | None) -> SecretStr | None:
+        token = "" if value is None else value.get_secret_value().strip()
+        if not token:
+            return None  # `TELEGRAM_BOT_TOKEN=` in .env reads as not set
+        if not _TOKEN_PATTERN.match(token):
             raise ValueError("does not look like a bot token (digits, a colon, then letters)")
-        return SecretStr(value.get_secret_value().strip())
+        return SecretStr(token)
 
     @field_validator("database_url")
     @classmethod
@@ -192,7 +199,8 @@ class Settings(BaseSettings):
 
     @property
     def token(self) -> str:
-        return self.telegram_bot_token.get_secret_value()
+        """The bot token, or "" when none is set (see require_token)."""
+        return "" if self.telegram_bot_token is None else self.telegram_bot_token.get_secret_value()
 
     @property
     def send_time(self) -> time:
@@ -225,6 +233,8 @@ def _split_host_port(value: str) -> tuple[str, int] | None:
 
 
 _ENV_NAMES = {name: str(field.validation_alias) for name, field in Settings.model_fields.items()}
+# Every variable Settings reads: an unknown NUDGEBOT_* one is most likely a typo of one of these.
+SETTING_NAMES: frozenset[str] = frozenset(_ENV_NAMES.values())
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -236,14 +246,21 @@ def load_settings(**overrides: object) -> Settings:
         location = first["loc"][0] if first["loc"] else ""
         env_name = _ENV_NAMES.get(str(location), str(location))
         if first["type"] == "missing":
-            if env_name == "TELEGRAM_BOT_TOKEN":
-                raise SettingsError(
-                    "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and "
-                    "export TELEGRAM_BOT_TOKEN=123456:ABC... (or put it in .env)"
-                ) from None
             raise SettingsError(f"{env_name} is not set") from None
         message = str(first["msg"]).removeprefix("Value error, ")
+        if message[:1].isupper():
+            # pydantic's own sentence ("Input should be a valid number"): after a colon.
+            raise SettingsError(f"{env_name}: {message[0].lower()}{message[1:]}") from None
         raise SettingsError(f"{env_name} {message}") from None
+
+
+def require_token(settings: Settings) -> None:
+    """Commands that talk to Telegram need the token; the others never ask for it."""
+    if not settings.token:
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and "
+            "export TELEGRAM_BOT_TOKEN=123456:ABC... (or put it in .env)"
+        )
 
 
 def require_webhook(settings: Settings) -> None:

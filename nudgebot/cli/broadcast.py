@@ -6,11 +6,14 @@ import asyncio
 import sys
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
+from nudgebot.cli import database
 from nudgebot.cli.announcement import AnnouncementError, read_announcement
-from nudgebot.cli.exit_codes import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from nudgebot.cli.exit_codes import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, CommandError
+from nudgebot.clock import SystemClock
 from nudgebot.config import Settings
+from nudgebot.db.engine import create_engine, create_session_factory
+from nudgebot.db.migrate import upgrade_to_head
+from nudgebot.services.broadcasts import BroadcastService, EmptyBroadcastError, Recorded
 
 
 def announcement(file: Path | None, resume: int | None) -> str | None:
@@ -21,28 +24,81 @@ def announcement(file: Path | None, resume: int | None) -> str | None:
 
 
 def run(
-    settings: Settings, announcement: str | None, resume: int | None, *, enqueue_only: bool
+    settings: Settings,
+    announcement: str | None,
+    resume: int | None,
+    *,
+    enqueue_only: bool,
+    allow_empty: bool = False,
 ) -> int:
-    try:
-        return asyncio.run(_broadcast(settings, announcement, resume, enqueue_only=enqueue_only))
-    except (SQLAlchemyError, OSError) as error:
-        # Whatever was claimed is in the ledger: running the same command again continues.
-        reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
-        print(
-            f"nudgebot: broadcast stopped by a database or network problem: {reason}",
-            file=sys.stderr,
+    database.announce(settings.database_url)
+    database.require_file(settings.database_url)
+    # A failure on the way ends in one line (nudgebot.cli.failures); whatever was recorded
+    # stays in the ledger, so running the same command again continues.
+    return asyncio.run(
+        _broadcast(
+            settings, announcement, resume, enqueue_only=enqueue_only, allow_empty=allow_empty
         )
-        return EXIT_PROBLEM
+    )
+
+
+async def _recorded(
+    service: BroadcastService, announcement: str | None, resume: int | None, *, allow_empty: bool
+) -> Recorded:
+    if announcement is None:
+        assert resume is not None
+        found = await service.find(resume)
+        if found is None:
+            raise CommandError(f"there is no broadcast {resume}", EXIT_USAGE)
+        return found
+    try:
+        broadcast = await service.record(announcement, allow_empty=allow_empty)
+    except EmptyBroadcastError:
+        raise CommandError(
+            "no active subscriber to send it to: nothing was recorded, so the text is not used "
+            "up; give --allow-empty to record it anyway"
+        ) from None
+    when = broadcast.created_at.strftime("%Y-%m-%d %H:%M UTC")
+    if broadcast.new:
+        print(
+            f"broadcast {broadcast.id} recorded for {broadcast.recipients} subscribers", flush=True
+        )
+    else:
+        print(
+            f"broadcast {broadcast.id} was recorded on {when} for {broadcast.recipients} "
+            "subscribers; continuing it (nobody gets it twice)",
+            flush=True,
+        )
+    return broadcast
+
+
+async def _enqueue(
+    settings: Settings, announcement: str | None, resume: int | None, *, allow_empty: bool
+) -> int:
+    """Record it for the running bot: no token, no Telegram, only the database."""
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade_to_head(engine)
+        service = BroadcastService(create_session_factory(engine), SystemClock())
+        broadcast = await _recorded(service, announcement, resume, allow_empty=allow_empty)
+    finally:
+        await engine.dispose()
+    print(f"broadcast {broadcast.id} is queued; the running bot will deliver it")
+    return EXIT_OK
 
 
 async def _broadcast(
-    settings: Settings, announcement: str | None, resume: int | None, *, enqueue_only: bool
+    settings: Settings,
+    announcement: str | None,
+    resume: int | None,
+    *,
+    enqueue_only: bool,
+    allow_empty: bool,
 ) -> int:
+    if enqueue_only:
+        return await _enqueue(settings, announcement, resume, allow_empty=allow_empty)
     from nudgebot.app.builder import build_application
-    from nudgebot.db.engine import create_session_factory
-    from nudgebot.db.migrate import upgrade_to_head
     from nudgebot.delivery.broadcaster import Broadcaster
-    from nudgebot.services.broadcasts import BroadcastService
 
     application = build_application(settings)
     runtime = application.bot_data.runtime
@@ -50,34 +106,13 @@ async def _broadcast(
     service = BroadcastService(create_session_factory(runtime.database), clock)
     try:
         await upgrade_to_head(runtime.database)
-        if announcement is not None:
-            broadcast = await service.record(announcement)
-        else:
-            assert resume is not None
-            found = await service.find(resume)
-            if found is None:
-                print(f"nudgebot: there is no broadcast {resume}", file=sys.stderr)
-                return EXIT_USAGE
-            broadcast = found
-        when = broadcast.created_at.strftime("%Y-%m-%d %H:%M UTC")
-        if broadcast.new:
-            print(
-                f"broadcast {broadcast.id} recorded for {broadcast.recipients} subscribers",
-                flush=True,
-            )
-        else:
-            print(
-                f"broadcast {broadcast.id} was recorded on {when} for {broadcast.recipients} "
-                "subscribers; continuing it (nobody gets it twice)",
-                flush=True,
-            )
-        if enqueue_only:
-            print(f"broadcast {broadcast.id} is queued; the running bot will deliver it")
-            return EXIT_OK
-        async with application.bot:
-            tally = await Broadcaster(
-                runtime.engine, service, clock, lambda line: print(line, flush=True)
-            ).run(broadcast)
+        broadcast = await _recorded(service, announcement, resume, allow_empty=allow_empty)
+        tally = await service.tally(broadcast)
+        if tally.waiting:  # with nobody left to send to, Telegram is not called at all
+            async with application.bot:
+                tally = await Broadcaster(
+                    runtime.engine, service, clock, lambda line: print(line, flush=True)
+                ).run(broadcast)
     finally:
         await runtime.database.dispose()
     print(f"broadcast {broadcast.id} to {tally.recipients} subscribers: {tally.summary()}")

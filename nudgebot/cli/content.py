@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from nudgebot.cli.exit_codes import EXIT_OK, EXIT_PROBLEM
+from nudgebot.cli.exit_codes import EXIT_OK, EXIT_PROBLEM, CommandError
 from nudgebot.content.languages import DEFAULT_LANGUAGE
 from nudgebot.content.loader import check_content, load_content
 from nudgebot.content.paths import DEFAULT_CONTENT_DIR
@@ -17,8 +17,18 @@ def content_dir() -> Path:
     return Path(os.environ.get("NUDGEBOT_CONTENT_DIR") or DEFAULT_CONTENT_DIR)
 
 
+def missing_folder(directory: Path) -> str:
+    return (
+        f"NUDGEBOT_CONTENT_DIR {directory} is not a folder: point it at a content folder, "
+        "or unset it to use the content shipped with nudgebot"
+    )
+
+
 def check() -> int:
     directory = content_dir()
+    if not directory.is_dir():
+        # One line, not "file is missing" for every file of a folder that is not there.
+        raise CommandError(missing_folder(directory))
     problems = check_content(directory)
     for problem in problems:
         print(problem, file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from nudgebot.cli import database
 from nudgebot.cli.exit_codes import EXIT_OK
 from nudgebot.config import Settings
 from nudgebot.db.engine import create_engine
@@ -19,6 +20,8 @@ async def upgrade(settings: Settings) -> None:
 
 
 def run(settings: Settings) -> int:
+    # The one command besides `run` that may create a new SQLite file: it is how one starts.
+    database.announce(settings.database_url)
     asyncio.run(upgrade(settings))
     print("database is at the newest schema")
     return EXIT_OK

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from nudgebot.cli import db
+from nudgebot.cli import database
 from nudgebot.cli.exit_codes import EXIT_OK
 from nudgebot.config import Settings
+from nudgebot.db.migrate import upgrade_to_head
+from nudgebot.delivery.report import TickReport
 
 
 async def _deliver_once(settings: Settings) -> int:
@@ -14,13 +16,21 @@ async def _deliver_once(settings: Settings) -> int:
 
     application = build_application(settings)
     runtime = application.bot_data.runtime
-    async with application.bot:
-        await db.upgrade(settings)
-        report = await runtime.engine.tick()
-    await runtime.database.dispose()
+    try:
+        await upgrade_to_head(runtime.database)
+        if not await runtime.engine.anything_due():
+            # Nothing to send: no call to Telegram at all, not even getMe (cron runs this often).
+            report = TickReport()
+        else:
+            async with application.bot:
+                report = await runtime.engine.tick()
+    finally:
+        await runtime.database.dispose()
     print(f"delivered: {report.summary()}")
     return EXIT_OK
 
 
 def run(settings: Settings) -> int:
+    database.announce(settings.database_url)
+    database.require_file(settings.database_url)
     return asyncio.run(_deliver_once(settings))

@@ -8,10 +8,9 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from nudgebot.cli.exit_codes import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from nudgebot.cli.exit_codes import EXIT_OK, EXIT_USAGE
 from nudgebot.clock import Clock
 from nudgebot.content.loader import load_content
-from nudgebot.content.problems import ContentError
 from nudgebot.domain.timeparse import parse_send_time
 from nudgebot.domain.zones import resolve_timezone
 from nudgebot.render.preview import preview_days, render_preview
@@ -58,7 +57,7 @@ def _start(text: str | None, zone: ZoneInfo, clock: Clock) -> datetime:
 
 
 def run(args: argparse.Namespace, content_dir: Path, clock: Clock) -> int:
-    """Print the preview; exit 2 on a bad option, 1 on broken content."""
+    """Print the preview; exit 2 on a bad option; broken content raises ContentError."""
     try:
         zone = _zone(args.timezone)
         send_time = _send_time(args.time)
@@ -68,11 +67,7 @@ def run(args: argparse.Namespace, content_dir: Path, clock: Clock) -> int:
     except UsageError as error:
         sys.stderr.write(f"nudgebot: {error}\n")
         return EXIT_USAGE
-    try:
-        content = load_content(content_dir)
-    except ContentError as error:
-        sys.stderr.write(f"nudgebot: content problem:\n{error}\n")
-        return EXIT_PROBLEM
+    content = load_content(content_dir)  # broken content: one line from the command line's catch
     codes = [language.code for language in content.languages]
     if args.language not in codes:
         sys.stderr.write(f"nudgebot: --language must be one of {', '.join(codes)}\n")

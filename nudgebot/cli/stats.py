@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from nudgebot.cli import database
 from nudgebot.cli.exit_codes import EXIT_OK
 from nudgebot.clock import SystemClock
 from nudgebot.config import Settings
@@ -27,4 +28,7 @@ async def _stats(settings: Settings) -> int:
 
 
 def run(settings: Settings) -> int:
+    database.announce(settings.database_url)
+    # Reading a file that is not there would create an empty one and report 0 subscribers.
+    database.require_file(settings.database_url)
     return asyncio.run(_stats(settings))

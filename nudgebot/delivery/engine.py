@@ -129,6 +129,10 @@ class DeliveryEngine:
             self._probe = select(or_(*probes))
         return self._probe
 
+    async def anything_due(self) -> bool:
+        """Whether a pass would find work now: `deliver --once` skips Telegram when it would not."""
+        return await self._anything_due(self._clock.now())
+
     async def _anything_due(self, now: datetime) -> bool:
         params = {"probe_now": now, "probe_claimed_before": now - self._options.lease}
         async with self._sessions() as session:

@@ -82,14 +82,22 @@ def _recorded(broadcast: Broadcast, *, new: bool) -> Recorded:
     return Recorded(broadcast.id, broadcast.recipients, broadcast.created_at, new)
 
 
+class EmptyBroadcastError(Exception):
+    """Nobody is active to receive it; recording it would use the text up for nothing."""
+
+
 class BroadcastService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._sessions = sessions
         self._clock = clock
 
-    async def record(self, text: str) -> Recorded:
+    async def record(self, text: str, *, allow_empty: bool = True) -> Recorded:
         """Record the announcement for everyone active now, or find it if this text was
-        recorded before: the same text is the same broadcast, so running again resumes it."""
+        recorded before: the same text is the same broadcast, so running again resumes it.
+
+        With allow_empty=False a new broadcast with no recipient raises EmptyBroadcastError and
+        nothing is kept, so the same text can still go out once people have subscribed.
+        """
         digest = digest_of(text)
         async with self._sessions.begin() as session:
             existing = await broadcasts.by_digest(session, digest)
@@ -100,6 +108,8 @@ class BroadcastService:
             new = broadcast_id is not None
             broadcast = await broadcasts.by_digest(session, digest)
             assert broadcast is not None
+            if new and broadcast.recipients == 0 and not allow_empty:
+                raise EmptyBroadcastError  # leaving the transaction rolls the insert back
             return _recorded(broadcast, new=new)
 
     async def find(self, broadcast_id: int) -> Recorded | None:

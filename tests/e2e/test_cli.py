@@ -234,8 +234,10 @@ async def test_stats_prints_the_same_text_as_the_stats_command(tmp_path: Path) -
     )
     assert result.returncode == 0, result.stderr
     assert "subscribers: 3 (active 2, paused 0, stopped 1, blocked 0, gone 0)" in result.stdout
+    database, *printed = result.stdout.strip().splitlines()
+    assert database == f"database: {tmp_path / 'bot.db'}"
     # Everything after the timestamp line matches what /stats renders for the same data.
-    assert result.stdout.strip().splitlines()[1:] == expected.splitlines()[1:]
+    assert printed[1:] == expected.splitlines()[1:]
 
 
 @pytest.mark.parametrize(
