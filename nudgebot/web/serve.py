@@ -1,4 +1,4 @@
-"""`nudgebot run`: start intake (polling or webhook) and the HTTP server, stop gracefully."""
+"""`nudgebot run`: listen at once, reach Telegram, start intake, serve, stop gracefully."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from telegram import Update
 
 from nudgebot.app.lifecycle import stop_ticking
+from nudgebot.app.reach import reach_telegram
 from nudgebot.app.runtime import NudgeApp
 from nudgebot.web.asgi import create_web_app
 from nudgebot.web.guard import RequestGuard
@@ -115,6 +116,8 @@ class BotServer:
             app = create_web_app(application, webhook=False)
             self._add(app, separate, _METRICS_HINT, "metrics", limits)
         self._stopping: asyncio.Task[None] | None = None
+        self._stop_asked = asyncio.Event()
+        self._closing = False
         self._stop_started = 0.0
         self.port = 0
         self.metrics_port = 0
@@ -138,6 +141,8 @@ class BotServer:
             h11_max_incomplete_event_size=limits.max_head_bytes,
             lifespan="off",
             log_config=None,  # keep our handlers: one line per event, redacted, maybe JSON
+            # "Started server process" says nothing our "serving ... on" line does not.
+            log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=max(1, int(self._settings.shutdown_seconds)),
         )
@@ -157,10 +162,11 @@ class BotServer:
 
     def request_stop(self) -> None:
         """Stop taking new work now; run() then finishes what is in flight and returns."""
-        if self._stopping is not None:
+        if self._stopping is not None or self._closing:
             return
         log.info("stopping: no new updates or deliveries, finishing what is in flight")
         self._stop_started = time.monotonic()
+        self._stop_asked.set()
         for listener in self._listeners:
             listener.server.should_exit = True
         stop_ticking(self.application)
@@ -168,9 +174,14 @@ class BotServer:
         self._stopping = asyncio.create_task(engine.stop(self._settings.shutdown_seconds))
 
     async def run(self, *, handle_signals: bool = True) -> None:
-        """Serve until request_stop() (or SIGTERM/SIGINT), then shut down in order."""
-        application = self.application
+        """Listen, reach Telegram, serve until request_stop() (or SIGTERM/SIGINT), stop in order.
+
+        /healthz answers from the first moment: 503 while Telegram has not answered getMe yet.
+        Raises TokenRejectedError (after closing everything) when Telegram refuses the token.
+        """
         sockets: list[socket.socket] = []
+        serving: list[asyncio.Task[None]] = []
+        reached = False
         try:
             for listener in self._listeners:
                 sockets.append(listener.bind())
@@ -182,37 +193,72 @@ class BotServer:
                 loop = asyncio.get_running_loop()
                 for signum in (signal.SIGTERM, signal.SIGINT):
                     loop.add_signal_handler(signum, self.request_stop)
-            async with application:
-                assert application.post_init is not None
-                await application.post_init(application)
-                if self._freeze_heap:
-                    log.debug("froze %d start-up objects", freeze_startup_heap())
-                await self._start_intake()
-                await application.start()
-                for listener in self._listeners:
-                    log.info("serving %s on %s", listener.paths, listener.shown)
-                self.ready.set()
-                # Returns once request_stop() asked it to, after in-flight requests finished.
-                await asyncio.gather(
-                    *(
-                        self._serve(lis, sock)
-                        for lis, sock in zip(self._listeners, sockets, strict=True)
-                    )
-                )
-                self.request_stop()
+            serving = [
+                asyncio.create_task(self._serve(lis, sock))
+                for lis, sock in zip(self._listeners, sockets, strict=True)
+            ]
+            reached = await reach_telegram(
+                self.application, self._stop_asked, on_waiting=self._log_waiting
+            )
+            if reached:
+                await self._start()
+            # Returns once request_stop() asked it to, after in-flight requests finished.
+            await asyncio.gather(*serving)
+            self.request_stop()
+            if reached:
                 await self._stop_intake()
                 assert self._stopping is not None
                 await self._stopping
-                await application.stop()
-                assert application.post_shutdown is not None
-                await application.post_shutdown(application)
+                await self.application.stop()
         finally:
+            await self._close(serving, initialized=reached)
             for sock in sockets:
                 sock.close()
             if handle_signals:
                 for signum in (signal.SIGTERM, signal.SIGINT):
                     asyncio.get_running_loop().remove_signal_handler(signum)
         log.info("stopped in %.1fs", time.monotonic() - self._stop_started)
+
+    async def _start(self) -> None:
+        """Telegram answered: migrate, set the menu and the tick (post_init), start intake."""
+        application = self.application
+        assert application.post_init is not None
+        await application.post_init(application)
+        if self._freeze_heap:
+            log.debug("froze %d start-up objects", freeze_startup_heap())
+        await self._start_intake()
+        await application.start()
+        for listener in self._listeners:
+            log.info("serving %s on %s", listener.paths, listener.shown)
+        self.ready.set()
+
+    def _log_waiting(self) -> None:
+        for listener in self._listeners:
+            if listener.role == "metrics" or self._settings.metrics_address is None:
+                log.info(
+                    "waiting for Telegram; /healthz on %s says 503 until it answers",
+                    listener.shown,
+                )
+
+    async def _close(self, serving: list[asyncio.Task[None]], *, initialized: bool) -> None:
+        """Stop the servers (if still up) and close the Application, whatever ended the run."""
+        # A run that ends in an error says so in one line; "stopping" would be a second.
+        self._closing = True
+        for listener in self._listeners:
+            listener.server.should_exit = True
+        # Awaited, never left pending: no "Task was destroyed" at exit.
+        await asyncio.gather(*serving, return_exceptions=True)
+        application = self.application
+        if application.running:
+            await application.stop()
+        assert application.post_shutdown is not None
+        await application.post_shutdown(application)
+        if initialized:
+            await application.shutdown()
+        else:
+            # getMe never succeeded, so the Application counts itself not initialized; its
+            # request objects (aiohttp sessions) are open all the same and must be closed.
+            await application.bot.shutdown()
 
     async def _serve(self, listener: _Listener, sock: socket.socket) -> None:
         try:
