@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from telegram._utils.types import ODVInput
+import json
+
+from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import TelegramError
 from telegram.request import BaseRequest, RequestData
 
@@ -37,6 +39,19 @@ class ObservedRequest(BaseRequest):
 
     async def shutdown(self) -> None:
         await self._inner.shutdown()
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> JSONDict:
+        """PTB's parsing, without its ERROR log and traceback for a body that is not JSON.
+
+        Such a body (a web server's 404 page: a wrong NUDGEBOT_TELEGRAM_API_URL) ends in the
+        error PTB raises, which the caller reports in one line.
+        """
+        try:
+            parsed: JSONDict = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError as error:
+            raise TelegramError("Invalid server response") from error
+        return parsed
 
     async def do_request(
         self,

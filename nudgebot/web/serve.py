@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import uvicorn
 from starlette.applications import Starlette
 from telegram import Update
+from telegram.error import TelegramError
 
 from nudgebot.app.lifecycle import stop_ticking
 from nudgebot.app.reach import reach_telegram
@@ -280,8 +281,20 @@ class BotServer:
             return
         assert application.updater is not None
         await application.updater.start_polling(
-            allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+            error_callback=self._polling_failed,
         )
+
+    def _polling_failed(self, error: TelegramError) -> None:
+        # PTB's default logs a traceback on every retry of an outage. The TelegramLink already
+        # logs the outage and its end once each; any other refusal (409: another process polls
+        # with this token) is one line each time.
+        link = self.application.bot_data.runtime.health.telegram
+        if link.reachable:
+            log.warning("polling for updates failed: %s", link.describe(error))
+        else:
+            log.debug("polling for updates failed: %s", link.describe(error))
 
     async def _stop_intake(self) -> None:
         # In webhook mode the HTTP server has already stopped taking updates. The webhook stays
