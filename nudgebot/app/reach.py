@@ -81,10 +81,11 @@ def rejection(settings: Settings, error: InvalidToken) -> str:
     answer = error.__cause__ if error.__cause__ is not None else error
     said = " ".join(str(answer).split()).replace(settings.token, "[redacted-token]")
     url = settings.telegram_api_url
-    if answer.__cause__ is not None:
+    if answer.__cause__ is not None or not url.endswith("/bot"):
+        # Not the Bot API's JSON, or a URL the token cannot follow: the URL is what is wrong.
         return (
-            f"NUDGEBOT_TELEGRAM_API_URL={url} answered getMe with {said}, not as the Bot API "
-            f"does: set it to the Bot API's URL ending in /bot, such as {TELEGRAM_API}"
+            f"NUDGEBOT_TELEGRAM_API_URL={url} answered getMe with {said}: set it to the "
+            f"Bot API's URL, which ends in /bot, such as {TELEGRAM_API}"
         )
     where = "Telegram" if url == TELEGRAM_API else f"the Bot API at NUDGEBOT_TELEGRAM_API_URL={url}"
     return (

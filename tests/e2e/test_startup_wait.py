@@ -246,7 +246,7 @@ async def test_a_rejected_token_is_one_line_and_exit_code_2(tmp_path: Path) -> N
 
 async def test_an_api_url_that_is_not_the_bot_api_names_the_setting(tmp_path: Path) -> None:
     async with FakeBotApi() as fake:
-        wrong = fake.base_url.removesuffix("/bot") + "/nothing-here/"
+        wrong = fake.base_url.removesuffix("/bot") + "/nothing-here/bot"
         async with nudgebot_run(tmp_path, wrong) as bot:
             code = await asyncio.wait_for(bot.process.wait(), PATIENCE)
     lines = bot.log.strip().splitlines()
