@@ -48,8 +48,6 @@ async def post_init(application: NudgeApp) -> None:
     job_queue.run_repeating(
         prune(runtime), interval=PRUNE_EVERY_SECONDS, first=60.0, name=PRUNE_JOB
     )
-    # Telegram answered (initialize's getMe), the schema is current, the tick is scheduled.
-    runtime.health.serving()
     log.info("nudgebot started; delivering every %ss", runtime.settings.tick_seconds)
 
 

@@ -23,7 +23,7 @@ TELEGRAM_API = str(Settings.model_fields["telegram_api_url"].default)
 
 
 class TokenRejectedError(Exception):
-    """Telegram refused the token (401 or 404 to getMe); the message is the line to print."""
+    """Telegram refused the token (401 or 404); the message is the line to print."""
 
 
 async def reach_telegram(
@@ -33,10 +33,26 @@ async def reach_telegram(
     delays: Iterator[float] | None = None,
     on_waiting: Callable[[], None] | None = None,
 ) -> bool:
-    """Initialize the Application (its getMe) until Telegram answers: True, or False on stop.
+    """Initialize the Application (its getMe) until Telegram answers: True, or False on stop."""
+    return await until_answered(
+        application, application.initialize, "getMe", stop, delays=delays, on_waiting=on_waiting
+    )
 
-    One log line per failed attempt; `on_waiting` runs once, after the first. Raises
-    TokenRejectedError when Telegram answers that the token is not valid: waiting cannot help.
+
+async def until_answered(
+    application: NudgeApp,
+    step: Callable[[], Coroutine[Any, Any, None]],
+    what: str,
+    stop: asyncio.Event,
+    *,
+    delays: Iterator[float] | None = None,
+    on_waiting: Callable[[], None] | None = None,
+) -> bool:
+    """Run `step` (which calls Telegram's `what`) until it succeeds: True, or False on stop.
+
+    `step` must be safe to run again after a Telegram error. One log line per failed attempt;
+    `on_waiting` runs after the first. Raises TokenRejectedError when Telegram answers that
+    the token is not valid: waiting cannot help.
     """
     runtime = application.bot_data.runtime
     link = runtime.health.telegram
@@ -44,7 +60,7 @@ async def reach_telegram(
     began = time.monotonic()
     for attempt in count(1):
         try:
-            if not await _unless_stopped(application.initialize(), stop):
+            if not await _unless_stopped(step(), stop):
                 return False
         except InvalidToken as error:
             raise TokenRejectedError(rejection(runtime.settings, error)) from None
@@ -54,7 +70,8 @@ async def reach_telegram(
                 wait = max(wait, _seconds(error.retry_after))
             link.failed(error)
             log.warning(
-                "Telegram did not answer getMe (%s): attempt %d, next in %.1fs",
+                "Telegram did not answer %s (%s): attempt %d, next in %.1fs",
+                what,
                 link.error,
                 attempt,
                 wait,
@@ -66,7 +83,8 @@ async def reach_telegram(
             continue
         if attempt > 1:
             log.info(
-                "Telegram answered on attempt %d, %.1fs after start",
+                "Telegram answered %s on attempt %d, %.1fs after the first",
+                what,
                 attempt,
                 time.monotonic() - began,
             )

@@ -17,7 +17,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from nudgebot.app.lifecycle import stop_ticking
-from nudgebot.app.reach import reach_telegram
+from nudgebot.app.reach import reach_telegram, until_answered
 from nudgebot.app.runtime import NudgeApp
 from nudgebot.web.asgi import create_web_app
 from nudgebot.web.guard import RequestGuard
@@ -119,6 +119,8 @@ class BotServer:
         self._stopping: asyncio.Task[None] | None = None
         self._stop_asked = asyncio.Event()
         self._closing = False
+        self._initialized = False  # getMe succeeded: the Application must be shut down
+        self._told_waiting = False
         self._stop_started = 0.0
         self.port = 0
         self.metrics_port = 0
@@ -182,7 +184,6 @@ class BotServer:
         """
         sockets: list[socket.socket] = []
         serving: list[asyncio.Task[None]] = []
-        reached = False
         try:
             for listener in self._listeners:
                 sockets.append(listener.bind())
@@ -198,11 +199,7 @@ class BotServer:
                 asyncio.create_task(self._serve(lis, sock))
                 for lis, sock in zip(self._listeners, sockets, strict=True)
             ]
-            reached = await reach_telegram(
-                self.application, self._stop_asked, on_waiting=self._log_waiting
-            )
-            if reached:
-                await self._start()
+            reached = await self._start()
             # Returns once request_stop() asked it to, after in-flight requests finished.
             await asyncio.gather(*serving)
             self.request_stop()
@@ -212,7 +209,7 @@ class BotServer:
                 await self._stopping
                 await self.application.stop()
         finally:
-            await self._close(serving, initialized=reached)
+            await self._close(serving)
             for sock in sockets:
                 sock.close()
             if handle_signals:
@@ -220,28 +217,53 @@ class BotServer:
                     asyncio.get_running_loop().remove_signal_handler(signum)
         log.info("stopped in %.1fs", time.monotonic() - self._stop_started)
 
-    async def _start(self) -> None:
-        """Telegram answered: migrate, set the menu and the tick (post_init), start intake."""
+    async def _start(self) -> bool:
+        """Reach Telegram (getMe), then post_init (migrations, menu, tick), then intake.
+
+        Each step that calls Telegram is retried on the same backoff until it answers, so
+        an outage that begins right after getMe does not end start-up either; False when a
+        stop was asked for first.
+        """
         application = self.application
-        assert application.post_init is not None
-        await application.post_init(application)
+        stop = self._stop_asked
+        if not await reach_telegram(application, stop, on_waiting=self._log_waiting):
+            return False
+        self._initialized = True
+
+        async def post_init() -> None:
+            # Safe to run again: the migrations are idempotent, and its only Telegram calls
+            # (the menu) come before it schedules the tick.
+            assert application.post_init is not None
+            await application.post_init(application)
+
+        intake = "setWebhook" if self.webhook else "deleteWebhook"
+        waiting = self._log_waiting
+        if not (
+            await until_answered(application, post_init, "setMyCommands", stop, on_waiting=waiting)
+            and await until_answered(
+                application, self._start_intake, intake, stop, on_waiting=waiting
+            )
+        ):
+            return False
         if self._freeze_heap:
             log.debug("froze %d start-up objects", freeze_startup_heap())
-        await self._start_intake()
         await application.start()
+        # /healthz turns 200; from now on an outage is logged when it begins and ends.
+        application.bot_data.runtime.health.serving()
         for listener in self._listeners:
             log.info("serving %s on %s", listener.paths, listener.shown)
         self.ready.set()
+        return True
 
     def _log_waiting(self) -> None:
+        if self._told_waiting:
+            return
+        self._told_waiting = True
         for listener in self._listeners:
             if listener.role == "metrics" or self._settings.metrics_address is None:
-                log.info(
-                    "waiting for Telegram; /healthz on %s says 503 until it answers",
-                    listener.shown,
-                )
+                log.info("waiting for Telegram; /healthz answers on %s meanwhile", listener.shown)
 
-    async def _close(self, serving: list[asyncio.Task[None]], *, initialized: bool) -> None:
+    async def _close(self, serving: list[asyncio.Task[None]]) -> None:
         """Stop the servers (if still up) and close the Application, whatever ended the run."""
         # A run that ends in an error says so in one line; "stopping" would be a second.
         self._closing = True
@@ -250,11 +272,13 @@ class BotServer:
         # Awaited, never left pending: no "Task was destroyed" at exit.
         await asyncio.gather(*serving, return_exceptions=True)
         application = self.application
+        if self._stopping is not None:
+            await self._stopping
         if application.running:
             await application.stop()
         assert application.post_shutdown is not None
         await application.post_shutdown(application)
-        if initialized:
+        if self._initialized:
             await application.shutdown()
         else:
             # getMe never succeeded, so the Application counts itself not initialized; its
@@ -280,6 +304,9 @@ class BotServer:
             )
             return
         assert application.updater is not None
+        # PTB's start_polling calls deleteWebhook too, but logs a traceback when it fails; ours
+        # fails as one line and is retried, so PTB's call a moment later finds Telegram there.
+        await application.bot.delete_webhook(drop_pending_updates=False)
         await application.updater.start_polling(
             allowed_updates=Update.ALL_TYPES,
             drop_pending_updates=False,

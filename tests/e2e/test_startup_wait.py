@@ -269,3 +269,21 @@ async def test_the_http_port_in_use_is_one_line_naming_nudgebot_listen(tmp_path:
     assert f"cannot listen on 127.0.0.1:{port}" in lines[0]
     assert "NUDGEBOT_LISTEN" in lines[0]
     assert DEFAULT_TOKEN not in bot.log
+
+
+async def test_telegram_failing_right_after_getme_is_waited_for_too(tmp_path: Path) -> None:
+    async with FakeBotApi() as fake:
+        fake.fail_next("setMyCommands", status=502, description="Bad Gateway")
+        fake.drop_connection_next("deleteWebhook")
+        async with nudgebot_run(tmp_path, fake.base_url) as bot:
+            try:
+                ada = fake.user(7)
+                ada.send_command("/start")
+                await fake.wait_for_message(ada.chat_id, "time zone", timeout=PATIENCE)
+            finally:
+                code = await bot.stop()
+    log = bot.log
+    assert code == EXIT_OK, log
+    assert "Telegram did not answer setMyCommands (NetworkError: Bad Gateway)" in log
+    assert "Telegram did not answer deleteWebhook (ConnectionLost" in log
+    assert not any(noise in log for noise in NOISE), log
