@@ -32,7 +32,9 @@ from nudgebot.handlers.context import BotContext, Services
 from nudgebot.logs import hide_private_data_in_logs
 from nudgebot.monitoring.health import Health
 from nudgebot.monitoring.metrics import Metrics
+from nudgebot.monitoring.observed_request import ObservedRequest
 from nudgebot.monitoring.observers import MeteredCheckinService, counting_errors, counting_updates
+from nudgebot.monitoring.telegram_link import TelegramLink
 from nudgebot.services.data_rights import DataRightsService
 from nudgebot.services.focus import FocusService
 from nudgebot.services.groups import GroupService
@@ -110,6 +112,9 @@ def build_application(
     content = content or load_content(settings.content_dir)
     database = create_engine(settings.database_url)
     sessions = create_session_factory(database)
+    # Every Bot API call tells the link whether Telegram answered: /healthz and the
+    # "Telegram reachable again" line come from it.
+    link = TelegramLink(settings.token)
     builder = ApplicationBuilder()
     if webhook:
         builder = builder.updater(None)
@@ -117,8 +122,8 @@ def build_application(
         builder.token(settings.token)
         .base_url(settings.telegram_api_url)
         .context_types(ContextTypes(context=BotContext, bot_data=AppData))
-        .request(request or _send_request(settings, send_timeout))
-        .get_updates_request(request or _polling_request(settings))
+        .request(request or ObservedRequest(_send_request(settings, send_timeout), link))
+        .get_updates_request(request or ObservedRequest(_polling_request(settings), link))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -127,7 +132,7 @@ def build_application(
         ready.rate_limiter(_rate_limiter(settings)).build() if limit_rate else ready.build(),
     )
     metrics = Metrics()
-    health = Health(database, settings.tick_seconds)
+    health = Health(database, settings.tick_seconds, telegram=link)
     application.bot_data.services = Services(
         content=content,
         clock=clock,

@@ -1,4 +1,4 @@
-"""Liveness facts for GET /healthz: when the tick last ran and whether the database answers."""
+"""Liveness facts for GET /healthz: the tick, the database, and whether Telegram answers."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from nudgebot.db import probes
+from nudgebot.monitoring.telegram_link import TelegramLink
 
 PROBE_TIMEOUT = 3.0
 # Room for a slow scheduler wake-up or a garbage-collection pause on a busy host.
@@ -28,19 +29,30 @@ class Heartbeat:
 
 
 class Health:
-    """Healthy while the database answers and the tick keeps firing."""
+    """Healthy once start-up reached Telegram, while the database answers and the tick fires.
+
+    An outage of Telegram after start-up shows in the body but keeps the status 200: the bot
+    retries by itself, and a supervisor restarting it would only put it back to waiting.
+    """
 
     def __init__(
         self,
         database: AsyncEngine,
         tick_seconds: float,
         *,
+        telegram: TelegramLink | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._database = database
         self._monotonic = monotonic
+        self.telegram = telegram or TelegramLink()
         self.max_tick_age = 3 * tick_seconds + SLACK_SECONDS
         self.beat = Heartbeat(started=monotonic())
+
+    def serving(self) -> None:
+        """Start-up is over: the tick is scheduled from now, Telegram has answered."""
+        self.beat.started = self._monotonic()
+        self.telegram.start_serving()
 
     def tick_fired(self) -> None:
         self.beat.last_tick = self._monotonic()
@@ -62,10 +74,17 @@ class Health:
         tick_age = self._age(self.beat.last_tick)
         quiet_for = tick_age if tick_age is not None else self._age(self.beat.started)
         tick_ok = quiet_for is not None and quiet_for <= self.max_tick_age
-        healthy = database == "ok" and tick_ok
-        return healthy, {
-            "status": "ok" if healthy else "unhealthy",
+        link = self.telegram
+        healthy = database == "ok" and tick_ok and link.serving
+        body: dict[str, Any] = {
+            "status": "ok" if healthy else "starting" if not link.serving else "unhealthy",
             "database": database,
+            # Until start-up has reached Telegram, it is unreachable, whatever a call found.
+            "telegram": "ok" if link.reachable and link.serving else "unreachable",
+        }
+        if body["telegram"] == "unreachable":
+            body["error"] = link.error or "start-up has not finished yet"
+        return healthy, body | {
             "tick": "ok" if tick_ok else "late",
             "last_tick_age_seconds": tick_age,
             "last_delivery_pass_age_seconds": self._age(self.beat.last_pass_done),

@@ -32,6 +32,9 @@ def create_web_app(application: NudgeApp, *, webhook: bool, monitoring: bool = T
     async def metrics(request: Request) -> Response:
         runtime = application.bot_data.runtime
         now = application.bot_data.services.clock.now()
+        if not runtime.health.telegram.serving:
+            # Before start-up has migrated the database there is no backlog to count.
+            return Response(runtime.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
         try:
             due = await asyncio.wait_for(probes.count_due(runtime.database, now), BACKLOG_TIMEOUT)
             runtime.metrics.backlog_due.set(due)

@@ -61,6 +61,9 @@ class TelegramEndpoint:
         if not _secret_matches(request, self._secret):
             log.warning("webhook call refused: missing or wrong secret token")
             return Response(status_code=403)
+        if not self._application.running:
+            # Still waiting for Telegram at start-up: Telegram keeps the update and resends.
+            return Response(status_code=503, headers=_CLOSE)
         try:
             body = await _read_capped(request)
         except BodyTooLargeError:
