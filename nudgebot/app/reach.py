@@ -94,21 +94,27 @@ async def until_answered(
 
 def rejection(settings: Settings, error: InvalidToken) -> str:
     """The one line for a refused getMe: which setting to fix, never the token itself."""
+    return rejection_line(error, token=settings.token, url=settings.telegram_api_url)
+
+
+def rejection_line(error: InvalidToken, *, token: str, url: str) -> str:
+    """The same line from the token and URL alone (for commands other than `run` too)."""
     # PTB re-raises Telegram's answer with the token in the message; the cause holds the answer
     # alone, and its own cause is set only when the body was not the Bot API's JSON.
     answer = error.__cause__ if error.__cause__ is not None else error
-    said = " ".join(str(answer).split()).replace(settings.token, "[redacted-token]")
-    url = settings.telegram_api_url
+    said = " ".join(str(answer).split())
+    if token:
+        said = said.replace(token, "[redacted-token]")
     if answer.__cause__ is not None or not url.endswith("/bot"):
         # Not the Bot API's JSON, or a URL the token cannot follow: the URL is what is wrong.
         return (
             f"NUDGEBOT_TELEGRAM_API_URL={url} answered getMe with {said}: set it to the "
             f"Bot API's URL, which ends in /bot, such as {TELEGRAM_API}"
         )
-    where = "Telegram" if url == TELEGRAM_API else f"the Bot API at NUDGEBOT_TELEGRAM_API_URL={url}"
+    where = "Telegram" if url == TELEGRAM_API else f"the Bot API at {url}"
     return (
-        f"{where} rejected TELEGRAM_BOT_TOKEN ({said}): copy the token again from @BotFather "
-        "(/mybots, then API Token) and export TELEGRAM_BOT_TOKEN"
+        "Telegram rejected the token: check TELEGRAM_BOT_TOKEN (or NUDGEBOT_TELEGRAM_API_URL); "
+        f"{where} said {said}; copy the token again from @BotFather (/mybots, then API Token)"
     )
 
 

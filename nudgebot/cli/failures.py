@@ -119,20 +119,10 @@ def _sqlite_unopenable(url: str) -> str:
 
 
 def _rejected_token(error: InvalidToken, api_url: str) -> Failure:
-    # PTB raises InvalidToken for 401 Unauthorized (a well-formed token Telegram does not know)
-    # and for 404 (a malformed token, or a base URL that is not a Bot API's). Bot.initialize
-    # wraps the first in its own InvalidToken (whose text holds the token): read the chain.
-    if any("unauthorized" in str(cause).lower() for cause in _chain(error)):
-        return Failure(
-            "Telegram rejected the bot token (401 Unauthorized): set TELEGRAM_BOT_TOKEN to "
-            "the token @BotFather gave you",
-            EXIT_USAGE,
-        )
-    return Failure(
-        f"Telegram answered 404 Not Found at {api_url}: check TELEGRAM_BOT_TOKEN and "
-        "that NUDGEBOT_TELEGRAM_API_URL is a Bot API URL ending in /bot",
-        EXIT_USAGE,
-    )
+    # The same line `nudgebot run` prints; the token is taken out of it by explain().
+    from nudgebot.app.reach import rejection_line
+
+    return Failure(rejection_line(error, token="", url=api_url), EXIT_USAGE)
 
 
 def _telegram(error: BaseException, api_url: str) -> Failure | None:

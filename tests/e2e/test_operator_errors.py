@@ -26,8 +26,9 @@ UNREACHABLE = (
     "NUDGEBOT_TELEGRAM_API_URL or NUDGEBOT_PROXY_URL; nothing was sent"
 )
 REJECTED = (
-    "nudgebot: Telegram rejected the bot token (401 Unauthorized): set TELEGRAM_BOT_TOKEN to "
-    "the token @BotFather gave you"
+    "nudgebot: Telegram rejected the token: check TELEGRAM_BOT_TOKEN (or "
+    "NUDGEBOT_TELEGRAM_API_URL); the Bot API at {api} said Unauthorized; copy the token again "
+    "from @BotFather (/mybots, then API Token)"
 )
 # Makes `import asyncpg` fail in the command's process, as on an install without the extra.
 NO_ASYNCPG_HOOK = """

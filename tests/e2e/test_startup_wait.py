@@ -238,8 +238,11 @@ async def test_a_rejected_token_is_one_line_and_exit_code_2(tmp_path: Path) -> N
     lines = bot.log.strip().splitlines()
     assert code == EXIT_USAGE
     assert len(lines) == 1, lines
-    assert f"NUDGEBOT_TELEGRAM_API_URL={fake.base_url} rejected TELEGRAM_BOT_TOKEN" in lines[0]
-    assert "(Unauthorized)" in lines[0]
+    assert lines[0] == (
+        "nudgebot: Telegram rejected the token: check TELEGRAM_BOT_TOKEN (or "
+        f"NUDGEBOT_TELEGRAM_API_URL); the Bot API at {fake.base_url} said Unauthorized; copy the "
+        "token again from @BotFather (/mybots, then API Token)"
+    )
     assert fake.token not in bot.log
     assert "Traceback" not in bot.log
 

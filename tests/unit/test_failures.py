@@ -26,7 +26,10 @@ def test_a_token_telegram_does_not_know_is_a_setting_to_fix() -> None:
     except InvalidToken as error:
         failure = explain(error, CONTEXT)
     assert failure.exit_code == 2
-    assert failure.line.startswith("nudgebot: Telegram rejected the bot token (401 Unauthorized)")
+    assert failure.line.startswith(
+        "nudgebot: Telegram rejected the token: "
+        "check TELEGRAM_BOT_TOKEN (or NUDGEBOT_TELEGRAM_API_URL)"
+    )
     assert TOKEN not in failure.line
 
 

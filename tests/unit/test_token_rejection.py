@@ -27,13 +27,16 @@ def settings(api_url: str = "https://api.telegram.org/bot") -> Settings:
 
 def test_telegram_refusing_the_token_names_the_token_setting() -> None:
     line = rejection(settings(), refused("Unauthorized"))
-    assert line.startswith("Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized): ")
+    assert line.startswith(
+        "Telegram rejected the token: check TELEGRAM_BOT_TOKEN (or NUDGEBOT_TELEGRAM_API_URL); "
+        "Telegram said Unauthorized; "
+    )
     assert "@BotFather" in line
 
 
 def test_a_local_bot_api_refusing_the_token_names_both_settings() -> None:
     line = rejection(settings("http://127.0.0.1:8081/bot"), refused("Unauthorized"))
-    assert "NUDGEBOT_TELEGRAM_API_URL=http://127.0.0.1:8081/bot rejected" in line
+    assert "the Bot API at http://127.0.0.1:8081/bot said Unauthorized" in line
     assert "TELEGRAM_BOT_TOKEN" in line
 
 
