@@ -15,6 +15,8 @@ from telegram import Bot
 from telegram.ext import ExtBot
 from telegram.request import RequestData
 
+from nudgebot.telegram.send_class import bulk_sends
+
 __all__ = ["PreparedRequestData", "post_prepared"]
 
 
@@ -47,8 +49,13 @@ class PreparedRequestData(RequestData):  # type: ignore[misc]
         return json.dumps(self.parameters, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-async def post_prepared(bot: Bot, endpoint: str, values: dict[str, object]) -> Any:
-    """Call `endpoint` with `values` through the bot's rate limiter (if any) and request."""
+async def post_prepared(
+    bot: Bot, endpoint: str, values: dict[str, object], *, bulk: bool = True
+) -> Any:
+    """Call `endpoint` with `values` through the bot's rate limiter (if any) and request.
+
+    The engine's scheduled sends come this way, so they are bulk unless `bulk=False`: they
+    give way to replies in the limiter."""
     request = bot.request
     url = f"{bot.base_url}/{endpoint}"
 
@@ -58,6 +65,11 @@ async def post_prepared(bot: Bot, endpoint: str, values: dict[str, object]) -> A
     limiter = bot.rate_limiter if isinstance(bot, ExtBot) else None
     if limiter is None:
         return await call()
-    return await limiter.process_request(
-        callback=call, args=(), kwargs={}, endpoint=endpoint, data=values, rate_limit_args=None
-    )
+    if not bulk:
+        return await limiter.process_request(
+            callback=call, args=(), kwargs={}, endpoint=endpoint, data=values, rate_limit_args=None
+        )
+    with bulk_sends():
+        return await limiter.process_request(
+            callback=call, args=(), kwargs={}, endpoint=endpoint, data=values, rate_limit_args=None
+        )
