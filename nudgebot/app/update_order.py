@@ -33,8 +33,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES) -> None:
         if max_concurrent_updates < 1:
             raise ValueError("max_concurrent_updates must be a positive integer")
-        self._bound = max_concurrent_updates  # before super(): its check reads the property
+        # PTB sizes its semaphore from the `max_concurrent_updates` property, overridden below
+        # to report the real bound: it must read "unbounded" while PTB builds it.
+        self._bound = sys.maxsize
         super().__init__(sys.maxsize)
+        self._bound = max_concurrent_updates
         self._running = asyncio.Semaphore(max_concurrent_updates)
         self._active = 0
         # chat id -> done-event of the last update of that chat taken in
