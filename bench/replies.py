@@ -5,8 +5,8 @@ The real Application (handlers, rate limiter, update processor, delivery engine,
 are put on the Application's update queue, as the poller would; a reply's latency runs from
 there to the answer of its sendMessage, so it counts the handler, the rate limiter, the
 database and the fake's round trip. First a quiet phase (users and a burst, nothing due), then
-a cohort due at one minute drains at R while the users keep writing and a burst of users
-writes at one instant.
+a cohort due at one minute drains at R while the same users write again and a burst of users
+writes at one instant. Each user sends /help, /settings and a check-in in each phase.
 """
 
 from __future__ import annotations
@@ -52,9 +52,12 @@ from nudgebot.telegram.lean_request import LeanHttpRequest
 POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/bench_replies"
 FIRST_USER_ID = 9_000_001
 MESSAGES = ("/help", "/settings", "done: a ten minute walk after lunch")
-QUIET_SECONDS = 16.0  # users write, then a burst, before the cohort is due
+QUIET_SECONDS = 20.0  # users write, then a burst, before the cohort is due
 BURST_AFTER_DRAIN_STARTS = 30.0
-USER_PAUSE = (10.0, 20.0)  # seconds between one user's messages during the drain
+# Seconds before each of a user's messages: the three fit in the quiet phase, and in the drain
+# (100 s for 3,000 at 30/s) they spread over most of it.
+QUIET_PAUSE = (0.5, 4.0)
+DRAIN_PAUSE = (3.0, 30.0)
 
 
 @dataclass
@@ -177,8 +180,8 @@ async def seed_users(engine: AsyncEngine, count: int, due_at: datetime) -> list[
 
 async def quiet_phase(users: Users, writers: list[int], burst: list[int]) -> None:
     async def one(index: int, chat: int) -> None:
-        for turn in range(2):
-            await asyncio.sleep(random.uniform(0.5, 5.0))
+        for turn in range(len(MESSAGES)):
+            await asyncio.sleep(random.uniform(*QUIET_PAUSE))
             await users.write("quiet", chat, MESSAGES[(index + turn) % len(MESSAGES)])
 
     await asyncio.gather(*(one(i, chat) for i, chat in enumerate(writers)))
@@ -190,12 +193,11 @@ async def drain_phase(users: Users, writers: list[int], burst: list[int]) -> Non
     await watch.first_tip.wait()
 
     async def one(index: int, chat: int) -> None:
-        turn = 0
-        await asyncio.sleep(random.uniform(0.0, USER_PAUSE[0]))
-        while watch.draining():
+        for turn in range(len(MESSAGES)):
+            await asyncio.sleep(random.uniform(*DRAIN_PAUSE))
+            if not watch.draining():
+                return
             await users.write("drain", chat, MESSAGES[(index + turn) % len(MESSAGES)])
-            turn += 1
-            await asyncio.sleep(random.uniform(*USER_PAUSE))
 
     async def burst_later() -> None:
         await asyncio.sleep(BURST_AFTER_DRAIN_STARTS)
