@@ -269,6 +269,9 @@ async def measure(args: argparse.Namespace, settings: Settings, chats: list[int]
     await app.post_init(app)
     await app.start()
     try:
+        # Unmeasured: each user once, so pools, caches and connections are warm as in a
+        # running bot.
+        await asyncio.gather(*(users.write("warm-up", chat, "/help") for chat in chats))
         await quiet_phase(users, writers, burst)
         await drain_phase(users, writers, burst)
     finally:
