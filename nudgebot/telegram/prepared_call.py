@@ -9,6 +9,7 @@ answer's status is mapped to PTB's exceptions by `BaseRequest` itself.
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from typing import Any
 
 from telegram import Bot
@@ -65,11 +66,7 @@ async def post_prepared(
     limiter = bot.rate_limiter if isinstance(bot, ExtBot) else None
     if limiter is None:
         return await call()
-    if not bulk:
-        return await limiter.process_request(
-            callback=call, args=(), kwargs={}, endpoint=endpoint, data=values, rate_limit_args=None
-        )
-    with bulk_sends():
+    with bulk_sends() if bulk else nullcontext():
         return await limiter.process_request(
             callback=call, args=(), kwargs={}, endpoint=endpoint, data=values, rate_limit_args=None
         )
