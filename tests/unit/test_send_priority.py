@@ -123,3 +123,21 @@ def test_a_reply_behind_its_own_chats_tip_lifts_the_tip_ahead_of_other_bulk() ->
         assert chats[6:9] == [30, 30, 7]  # the tip, then the reply, then the queue goes on
 
     in_virtual_time(scenario)
+
+
+def test_a_send_cancelled_while_it_waits_takes_no_token_and_holds_nobody_up() -> None:
+    async def scenario() -> None:
+        rl, api = limiter(overall_per_second=10), FakeBotApi()
+        tips = [asyncio.create_task(bulk(rl, api, chat_id=c)) for c in range(1, 11)]
+        await asyncio.sleep(0.05)
+        given_up = asyncio.create_task(call(rl, api, chat_id=10_001))
+        await asyncio.sleep(0.01)
+        given_up.cancel()
+        await reply_at(0.25, rl, api, chat_id=10_002)
+        await asyncio.gather(*tips)
+
+        assert 10_001 not in [chat for _, _, chat in api.sent]
+        assert api.times(10_002) == [pytest.approx(0.3)]  # the next token, as if alone
+        assert api.times()[-1] == pytest.approx(1.0)  # 11 sends, one every 0.1 s
+
+    in_virtual_time(scenario)
