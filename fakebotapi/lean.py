@@ -3,9 +3,9 @@
 The full fake (the fakebotapi package) validates every call against the Bot API spec and
 renders HTML, ~0.4 ms of CPU per message. Benchmarks share this 2-core machine with their
 fake, so that cost would be counted against the bot. This one parses HTTP/1.1 keep-alive
-requests and their JSON bodies, answers `getMe` and `sendMessage` with real Bot API objects
-after `--latency-ms`, and counts messages per chat so a benchmark can check it got each
-exactly once. Anything else gets a Bot API error, never a silent success.
+requests and their JSON bodies, answers `getMe`, `setMyCommands` and `sendMessage` with real
+Bot API objects after `--latency-ms`, and counts messages per chat so a benchmark can check it
+got each exactly once. Anything else gets a Bot API error, never a silent success.
 
 Run: `python -m fakebotapi.lean --port 0 --latency-ms 50`; the first stdout line is the base
 URL (without token); `GET /_stats` returns the counts as JSON.
@@ -69,6 +69,8 @@ class BotApi:
             return _error(400, "Bad Request: can't parse JSON")
         if name == "getme":
             return self._ok("getMe", self.me)
+        if name == "setmycommands":  # what the Application does at start-up (bench/replies.py)
+            return self._ok("setMyCommands", True)
         if name == "sendmessage":
             return self._send_message(params)
         self.stats.by_method_and_status[f"{name} 400"] += 1

@@ -12,6 +12,7 @@ from telegram.request import BaseRequest
 
 from nudgebot.app.lifecycle import post_init, post_shutdown
 from nudgebot.app.runtime import AppData, NudgeApp, Runtime
+from nudgebot.app.update_order import PerChatUpdateProcessor
 from nudgebot.clock import Clock, SystemClock
 from nudgebot.config import Settings
 from nudgebot.content.loader import load_content
@@ -126,6 +127,8 @@ def build_application(
         .get_updates_request(request or ObservedRequest(_polling_request(settings), link))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        # One slow reply never holds another chat's; one chat's updates stay in order.
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     application = cast(
         NudgeApp,

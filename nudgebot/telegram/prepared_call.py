@@ -9,11 +9,14 @@ answer's status is mapped to PTB's exceptions by `BaseRequest` itself.
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from typing import Any
 
 from telegram import Bot
 from telegram.ext import ExtBot
 from telegram.request import RequestData
+
+from nudgebot.telegram.send_class import bulk_sends
 
 __all__ = ["PreparedRequestData", "post_prepared"]
 
@@ -47,8 +50,13 @@ class PreparedRequestData(RequestData):  # type: ignore[misc]
         return json.dumps(self.parameters, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-async def post_prepared(bot: Bot, endpoint: str, values: dict[str, object]) -> Any:
-    """Call `endpoint` with `values` through the bot's rate limiter (if any) and request."""
+async def post_prepared(
+    bot: Bot, endpoint: str, values: dict[str, object], *, bulk: bool = True
+) -> Any:
+    """Call `endpoint` with `values` through the bot's rate limiter (if any) and request.
+
+    The engine's scheduled sends come this way, so they are bulk unless `bulk=False`: they
+    give way to replies in the limiter."""
     request = bot.request
     url = f"{bot.base_url}/{endpoint}"
 
@@ -58,6 +66,7 @@ async def post_prepared(bot: Bot, endpoint: str, values: dict[str, object]) -> A
     limiter = bot.rate_limiter if isinstance(bot, ExtBot) else None
     if limiter is None:
         return await call()
-    return await limiter.process_request(
-        callback=call, args=(), kwargs={}, endpoint=endpoint, data=values, rate_limit_args=None
-    )
+    with bulk_sends() if bulk else nullcontext():
+        return await limiter.process_request(
+            callback=call, args=(), kwargs={}, endpoint=endpoint, data=values, rate_limit_args=None
+        )

@@ -18,6 +18,9 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+from nudgebot.telegram.send_class import is_bulk
+from nudgebot.telegram.token_queue import EPSILON, Ticket, TokenBucket, TokenQueue
+
 __all__ = ["SendRateLimiter"]
 
 _LOGGER = logging.getLogger(__name__)
@@ -26,37 +29,10 @@ _SENDING_PREFIXES: Final = ("send", "copyMessage", "forwardMessage", "edit", "st
 _NOT_SENDING: Final = frozenset({"sendChatAction"})
 # Each call looks at no more than this many idle chat entries, so eviction stays O(1).
 _EVICT_PER_CALL: Final = 2
-# Float rounding can leave a wait of 1e-17 s that no clock can measure; such a wait is none.
-_EPSILON: Final = 1e-9
+# Under a flood of replies, bulk sends still get one token in four.
+_BULK_SHARE: Final = 0.25
 
 Callback = Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]]
-
-
-@dataclass(slots=True)
-class _Bucket:
-    """Token bucket that starts with `capacity` tokens (the burst), not a second's worth."""
-
-    rate: float
-    capacity: float
-    tokens: float
-    stamp: float | None = None
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-    def delay(self, now: float) -> float:
-        if self.stamp is None or now >= self.stamp:
-            if self.stamp is not None:
-                self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-            self.stamp = now
-        # A stamp in the future is the end of a halt: nothing refills before it.
-        wait_refill = max(0.0, self.stamp - now)
-        missing = 1 - self.tokens
-        return wait_refill + (0.0 if missing <= _EPSILON else missing / self.rate)
-
-    def empty_until(self, until: float) -> None:
-        """After a 429: one send at `until`, then the rate; nothing saved up during the halt,
-        so no burst meets Telegram the moment it reopens."""
-        self.tokens = 1.0
-        self.stamp = max(self.stamp or until, until)
 
 
 @dataclass(slots=True)
@@ -64,16 +40,20 @@ class _Chat:
     """One chat's own bucket: a short burst (a reply of two messages goes out at once), then
     one send every `interval` seconds, in call order."""
 
-    bucket: _Bucket
+    bucket: TokenBucket
     users: int = 0
+    # Replies waiting in this chat: the send ahead of them then queues as interactive too,
+    # so a reply never waits behind its own chat's tip at bulk priority.
+    urgent: int = 0
+    waiting: tuple[TokenQueue, Ticket] | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def idle(self, now: float) -> bool:
         # Nobody waiting and the bucket refilled: the same as a fresh entry.
         return (
             not self.users
-            and self.bucket.delay(now) <= _EPSILON
-            and (self.bucket.tokens >= self.bucket.capacity - _EPSILON)
+            and self.bucket.delay(now) <= EPSILON
+            and (self.bucket.tokens >= self.bucket.capacity - EPSILON)
         )
 
 
@@ -82,7 +62,10 @@ class SendRateLimiter(BaseRateLimiter[int]):
     and one group or channel to `group_per_minute`; halt every send on a 429 for as long as
     Telegram asked, then retry up to `max_retries` times (`rate_limit_args` overrides per call).
 
-    Requests with `allow_paid_broadcast` use a separate overall bucket at `paid_per_second`.
+    Replies go first: a send made inside `bulk_sends()` (tips, reminders, summaries,
+    broadcasts) waits for the overall rate behind every reply, yet keeps at least `bulk_share`
+    of the tokens while both wait. Requests with `allow_paid_broadcast` use a separate overall
+    bucket at `paid_per_second`.
     A rate of 0 switches that limit off. `clock` must agree with the event loop's clock
     (asyncio's default loop uses time.monotonic).
     """
@@ -110,18 +93,26 @@ class SendRateLimiter(BaseRateLimiter[int]):
         max_retries: int = 3,
         paid_per_second: float = 1000.0,
         clock: Callable[[], float] = time.monotonic,
+        bulk_share: float = _BULK_SHARE,
     ) -> None:
         if burst < 1:
             raise ValueError("burst must be at least 1")
         if max_retries < 0:
             raise ValueError("max_retries must not be negative")
-        self._overall = _Bucket(overall_per_second, burst, burst) if overall_per_second else None
-        self._paid = _Bucket(paid_per_second, burst, burst) if paid_per_second else None
+        self._clock = clock
+
+        def queue(rate: float) -> TokenQueue | None:
+            if not rate:
+                return None
+            bucket = TokenBucket(rate, burst, burst)
+            return TokenQueue(bucket, lambda: self._halt_until, clock, bulk_share)
+
+        self._overall = queue(overall_per_second)
+        self._paid = queue(paid_per_second)
         self._private_interval = 1 / private_chat_per_second if private_chat_per_second else 0.0
         self._group_interval = 60 / group_per_minute if group_per_minute else 0.0
         self._chat_burst = chat_burst
         self._max_retries = max_retries
-        self._clock = clock
         self._halt_until = -math.inf
         self._chats: OrderedDict[int | str, _Chat] = OrderedDict()
 
@@ -175,9 +166,9 @@ class SendRateLimiter(BaseRateLimiter[int]):
         until = self._clock() + seconds
         if until > self._halt_until:
             self._halt_until = until
-            for bucket in (self._overall, self._paid):
-                if bucket is not None:
-                    bucket.empty_until(until)
+            for queue in (self._overall, self._paid):
+                if queue is not None:
+                    queue.bucket.empty_until(until)
             _LOGGER.warning("Telegram flood limit: every send waits %.1f s", seconds)
 
     async def _wait_halt(self) -> None:
@@ -186,47 +177,60 @@ class SendRateLimiter(BaseRateLimiter[int]):
     async def _sleep_until(self, deadline: Callable[[], float]) -> None:
         # Not polling: each sleep lasts exactly to the deadline; the loop only re-reads a
         # deadline that moved meanwhile (a longer 429) or a wake-up a hair early.
-        while (wait := deadline() - self._clock()) > _EPSILON:  # noqa: ASYNC110
+        while (wait := deadline() - self._clock()) > EPSILON:  # noqa: ASYNC110
             await asyncio.sleep(wait)
 
     async def _wait_turn(self, key: int | str, paid: bool) -> None:
         private = isinstance(key, int) and key > 0
         interval = self._private_interval if private else self._group_interval
+        urgent = not is_bulk()
         if not interval:
-            await self._take_overall(paid)
+            await self._take_overall(paid, not urgent, None)
             return
         chat = self._enter_chat(key, interval)
+        counted = urgent
+        if urgent:
+            chat.urgent += 1
+            if chat.waiting is not None:
+                queue, ticket = chat.waiting
+                queue.promote(ticket)
         try:
             async with chat.lock:
-                while (wait := chat.bucket.delay(self._clock())) > _EPSILON:  # noqa: ASYNC110
+                if counted:
+                    chat.urgent -= 1
+                    counted = False
+                while (wait := chat.bucket.delay(self._clock())) > EPSILON:  # noqa: ASYNC110
                     await asyncio.sleep(wait)
-                await self._take_overall(paid)
+                await self._take_overall(paid, not urgent and not chat.urgent, chat)
                 # The chat's token is spent at the actual send, not when the wait began.
                 chat.bucket.delay(self._clock())
                 chat.bucket.tokens -= 1
         finally:
             chat.users -= 1
+            if counted:  # cancelled before its turn in the chat
+                chat.urgent -= 1
 
-    async def _take_overall(self, paid: bool) -> None:
-        bucket = self._paid if paid else self._overall
-        if bucket is None:
+    async def _take_overall(self, paid: bool, bulk: bool, chat: _Chat | None) -> None:
+        queue = self._paid if paid else self._overall
+        if queue is None:
             await self._wait_halt()
             return
-        # Only the head of the FIFO queue sleeps; the lock keeps everyone else in arrival order.
-        async with bucket.lock:
-            while True:
-                now = self._clock()
-                wait = max(self._halt_until - now, bucket.delay(now))
-                if wait <= _EPSILON:
-                    bucket.tokens -= 1
-                    return
-                await asyncio.sleep(wait)
+        if queue.try_take():
+            return
+        ticket = queue.enqueue(bulk)
+        if chat is not None:
+            chat.waiting = (queue, ticket)
+        try:
+            await ticket.granted
+        finally:
+            if chat is not None:
+                chat.waiting = None
 
     def _enter_chat(self, key: int | str, interval: float) -> _Chat:
         chat = self._chats.get(key)
         if chat is None:
             burst = float(self._chat_burst)
-            chat = self._chats[key] = _Chat(_Bucket(1 / interval, burst, burst))
+            chat = self._chats[key] = _Chat(TokenBucket(1 / interval, burst, burst))
         else:
             self._chats.move_to_end(key)
         chat.users += 1

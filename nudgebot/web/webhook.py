@@ -117,7 +117,9 @@ class TelegramEndpoint:
             log.info("update %s already handled; resend ignored", update.update_id)
             return Response(status_code=200)
         try:
-            await self._application.process_update(update)
+            # Through the update processor, as polling does: in order per chat, bounded.
+            app = self._application
+            await app.update_processor.process_update(update, app.process_update(update))
         except Exception:
             log.exception("update %s could not be processed", update.update_id)
             await runtime.updates.give_back(update.update_id)

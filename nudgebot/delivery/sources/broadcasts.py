@@ -16,6 +16,7 @@ from nudgebot.delivery.options import EngineOptions
 from nudgebot.delivery.source import Source
 from nudgebot.domain.deliveries import Claim, ClaimRequest
 from nudgebot.domain.statuses import DeliveryKind
+from nudgebot.telegram.send_class import bulk_sends
 
 
 class BroadcastSource(Source):
@@ -42,12 +43,13 @@ class BroadcastSource(Source):
         return claims
 
     async def send(self, bot: Bot, claim: Claim, chat_id: int) -> int:
-        message = await bot.send_message(
-            chat_id=chat_id,
-            text=await self._text(claim.ref),
-            parse_mode=ParseMode.HTML,
-            allow_paid_broadcast=True if self._paid_broadcast else None,
-        )
+        with bulk_sends():  # scheduled: replies to updates go first
+            message = await bot.send_message(
+                chat_id=chat_id,
+                text=await self._text(claim.ref),
+                parse_mode=ParseMode.HTML,
+                allow_paid_broadcast=True if self._paid_broadcast else None,
+            )
         return message.message_id
 
     async def _text(self, ref: str) -> str:

@@ -16,6 +16,7 @@ from nudgebot.delivery.source import Source
 from nudgebot.domain.deliveries import Claim, ClaimRequest
 from nudgebot.domain.statuses import DeliveryKind
 from nudgebot.render.keyboards import as_buttons, checkin_pairs, focus_pairs
+from nudgebot.telegram.send_class import bulk_sends
 
 
 class ReminderSource(Source):
@@ -58,12 +59,13 @@ class ReminderSource(Source):
                 checkin_pairs(content, plan.tip_delivery_id, snooze=False)
                 + focus_pairs(content, plan.tip_delivery_id, plan.focus, skip=claim.tip_id)
             )
-        message = await bot.send_message(
-            chat_id=chat_id,
-            text=content.text("reminder", title=tip.title),
-            parse_mode=ParseMode.HTML,
-            reply_markup=InlineKeyboardMarkup(rows) if rows else None,
-        )
+        with bulk_sends():  # scheduled: replies to updates go first
+            message = await bot.send_message(
+                chat_id=chat_id,
+                text=content.text("reminder", title=tip.title),
+                parse_mode=ParseMode.HTML,
+                reply_markup=InlineKeyboardMarkup(rows) if rows else None,
+            )
         return message.message_id
 
     async def _plan_again(self, claim: Claim) -> ReminderPlan:

@@ -21,6 +21,7 @@ from nudgebot.domain.statuses import DeliveryKind
 from nudgebot.render.captions import summary_caption
 from nudgebot.render.picture import PICTURE_FILENAME, labels_from, render_progress
 from nudgebot.services.progress import habits_of, load_progress
+from nudgebot.telegram.send_class import bulk_sends
 
 
 class SummarySource(Source):
@@ -59,11 +60,12 @@ class SummarySource(Source):
         line = None if quiet and self._clock.now() < quiet else choose_line(week_facts(data))
         # Drawing is CPU work: a worker thread keeps the other sends in the batch moving.
         png = await asyncio.to_thread(render_progress, data, labels_from(content))
-        message = await bot.send_photo(
-            chat_id=chat_id,
-            photo=InputFile(png, filename=PICTURE_FILENAME),
-            caption=summary_caption(content, data, line),
-            parse_mode=ParseMode.HTML,
-            allow_paid_broadcast=True if self._paid_broadcast else None,
-        )
+        with bulk_sends():  # scheduled: replies to updates go first
+            message = await bot.send_photo(
+                chat_id=chat_id,
+                photo=InputFile(png, filename=PICTURE_FILENAME),
+                caption=summary_caption(content, data, line),
+                parse_mode=ParseMode.HTML,
+                allow_paid_broadcast=True if self._paid_broadcast else None,
+            )
         return message.message_id
