@@ -26,7 +26,13 @@ from nudgebot.delivery.outcomes import result_of_error, retry_delay
 from nudgebot.delivery.pipeline import Pipeline
 from nudgebot.delivery.report import TickReport
 from nudgebot.delivery.source import Source
-from nudgebot.delivery.window import Pacer, RoundTrip, claim_window, in_flight_limit
+from nudgebot.delivery.window import (
+    AnsweredRate,
+    Pacer,
+    RoundTrip,
+    claim_window,
+    in_flight_limit,
+)
 from nudgebot.domain.deliveries import Claim, ClaimCounts, ClaimRequest, SendResult
 from nudgebot.domain.statuses import DeliveryStatus
 
@@ -63,7 +69,8 @@ class DeliveryEngine:
         # wait for their marking and results for their recording.
         self._writing = asyncio.Lock()
         # Sizes the claim window (Little's law); kept across ticks, as the network is.
-        self.round_trip = RoundTrip()
+        self.round_trip = RoundTrip(time.monotonic)
+        self.answered = AnsweredRate(time.monotonic)
         # Hands claims to the transport at the rate the limiter lets them through.
         self._pacer = Pacer(options.bulk_rate, time.monotonic)
         self._draining: asyncio.Task[TickReport] | None = None
@@ -152,7 +159,10 @@ class DeliveryEngine:
     def in_flight(self) -> int:
         """Sends to hand to the transport before answers come back: from rate and round trip."""
         return in_flight_limit(
-            self._options.bulk_rate, self.round_trip.least, ceiling=self._options.concurrency
+            self._options.bulk_rate,
+            self.answered.per_second,
+            self.round_trip.least,
+            ceiling=self._options.concurrency,
         )
 
     async def claim(
@@ -227,6 +237,7 @@ class DeliveryEngine:
         async with self._limit:
             started = time.perf_counter()
             result = await self._send_to(claim, claim.chat_id)
+            self.answered.observe()
             if result.status == DeliveryStatus.SENT:
                 self.round_trip.observe(time.perf_counter() - started)
             return result

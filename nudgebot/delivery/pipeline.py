@@ -33,7 +33,7 @@ class Stages(Protocol):
         ...
 
     def in_flight(self) -> int:
-        """How many may be handed to the transport and not yet recorded, now."""
+        """How many may be handed to the transport and not yet answered, now."""
         ...
 
     async def claim(
@@ -61,8 +61,7 @@ class Pipeline:
         self._pacer = pacer
         self._batch_size = max(1, batch_size)
         self._open = 0  # claimed and not yet recorded
-        # Handed to the transport and not yet recorded: what a crash makes 'unknown'.
-        self._attempted = 0
+        self._attempted = 0  # handed to the transport and not yet answered
         self._waiting: deque[Claim] = deque()  # claimed, not yet handed to the transport
         self._finished: list[SendResult] = []
         self._wake = asyncio.Event()  # the ledger pass has something to write or hand out
@@ -138,6 +137,7 @@ class Pipeline:
             # A bug must not stop the batch; 'unknown' is never resent, and it is counted.
             log.exception("sending %s failed unexpectedly", claim.kind)
             result = SendResult(claim, DeliveryStatus.UNKNOWN, error=f"unexpected: {error!r}")
+        self._attempted -= 1
         self._finished.append(result)
         self._wake.set()
 
@@ -179,7 +179,6 @@ class Pipeline:
                 self._record_error = error
             else:
                 self._report.add(batch)
-                self._attempted -= len(batch)
                 await self._start(group)
         self._open -= len(batch)
         self._room.set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable
 
 # Below this the pipe runs dry between two claim passes at low rates (30/s x 50 ms is 1.5).
@@ -13,12 +14,17 @@ HEADROOM = 2.0
 FIRST_ROUND_TRIP = 0.1
 # Weight of each new round trip in the moving average (about the last ten sends count).
 SMOOTHING = 0.2
-# Handed to the transport and unanswered: this many times rate x the least round trip, at least
-# IN_FLIGHT_FLOOR, so sends wait on the wire rather than in a busy process after their marking.
+# The least round trip is the least seen in the last one to two of these (as BBR keeps it).
+LEAST_WINDOW_SECONDS = 10.0
+# Sends handed over and unanswered: rate x least round trip, where the rate is what is being
+# answered now times PROBE_GAIN (so it doubles until the limiter's rate is reached), at most
+# the limiter's rate times IN_FLIGHT_GAIN, and never fewer than IN_FLIGHT_FLOOR.
+PROBE_GAIN = 2.0
 IN_FLIGHT_GAIN = 1.25
 IN_FLIGHT_FLOOR = 4
-# How fast the least round trip forgets an old low, toward the average, per observation.
-LEAST_DRIFT = 0.002
+# Answers are counted per interval; the best of the last few intervals is the answered rate.
+RATE_INTERVAL_SECONDS = 0.1
+RATE_INTERVALS = 10
 # The pacer saves up at most this much time's worth of sends while nothing waits.
 BURST_SECONDS = 0.05
 
@@ -28,44 +34,92 @@ def claim_window(rate: float, round_trip: float, *, ceiling: int, floor: int = W
     `ceiling` (the send concurrency), never below 1.
 
     By Little's law rate x round trip messages are on the wire when sends leave at `rate`; the
-    rest of the window covers claiming and recording. A crash turns at most this many into
-    'unknown' even before the claims that were never sent are released.
+    rest of the window covers claiming and recording. Claims never handed to the transport are
+    released after a crash, so the window bounds the work a crash leaves, not the loss.
     """
-    wanted = HEADROOM * max(rate, 0.0) * max(round_trip, 0.0)
-    if not math.isfinite(wanted):
-        return max(1, ceiling)
-    return max(1, min(ceiling, max(floor, math.ceil(wanted))))
+    return _bounded(HEADROOM * max(rate, 0.0) * max(round_trip, 0.0), floor, ceiling)
 
 
 def in_flight_limit(
-    rate: float, least_round_trip: float, *, ceiling: int, floor: int = IN_FLIGHT_FLOOR
+    rate: float,
+    answered_rate: float,
+    least_round_trip: float,
+    *,
+    ceiling: int,
+    floor: int = IN_FLIGHT_FLOOR,
 ) -> int:
-    """Sends to hand to the transport before the first of them is answered: 1.25 x rate x the
-    least round trip (what the network holds, by Little's law), at least `floor`, at most
-    `ceiling`.
+    """Sends to hand to the transport before they are answered: min(1.25 x rate, 2 x answered
+    rate) x the least round trip (what the network holds, by Little's law), at least `floor`,
+    at most `ceiling`.
 
-    The least round trip, not the average: a busy process makes every answer look late, and
-    sizing from that would hand out more, which makes them later still.
+    The answered rate, not only the limiter's: a process short of CPU cannot send at the
+    limiter's rate, and what it hands over beyond what it answers waits inside it, marked, to
+    turn 'unknown' in a crash. The least round trip, not the average, for the same reason: a
+    busy process makes every answer look late.
     """
-    wanted = IN_FLIGHT_GAIN * max(rate, 0.0) * max(least_round_trip, 0.0)
+    pace = min(IN_FLIGHT_GAIN * max(rate, 0.0), PROBE_GAIN * max(answered_rate, 0.0))
+    return _bounded(pace * max(least_round_trip, 0.0), floor, ceiling)
+
+
+def _bounded(wanted: float, floor: int, ceiling: int) -> int:
     if not math.isfinite(wanted):
         return max(1, ceiling)
     return max(1, min(ceiling, max(floor, math.ceil(wanted))))
 
 
 class RoundTrip:
-    """Send round trips in seconds: their moving average and (slowly forgetting) least."""
+    """Send round trips in seconds: their moving average, and the least of the last 10-20 s."""
 
-    __slots__ = ("least", "seconds")
+    __slots__ = ("_clock", "_earlier", "_latest", "_since", "seconds")
 
-    def __init__(self, first: float = FIRST_ROUND_TRIP) -> None:
+    def __init__(self, clock: Callable[[], float], first: float = FIRST_ROUND_TRIP) -> None:
+        self._clock = clock
         self.seconds = first
-        self.least = first
+        self._earlier = first  # the least of the window before
+        self._latest = math.inf  # the least of this window
+        self._since = clock()
+
+    @property
+    def least(self) -> float:
+        return min(self._earlier, self._latest)
 
     def observe(self, seconds: float) -> None:
-        if seconds >= 0 and math.isfinite(seconds):
-            self.seconds += SMOOTHING * (seconds - self.seconds)
-            self.least = min(seconds, self.least + LEAST_DRIFT * (self.seconds - self.least))
+        if not (seconds >= 0 and math.isfinite(seconds)):
+            return
+        self.seconds += SMOOTHING * (seconds - self.seconds)
+        now = self._clock()
+        if now - self._since >= LEAST_WINDOW_SECONDS:
+            # A network that got slower is believed within two windows.
+            self._earlier, self._latest, self._since = self._latest, math.inf, now
+        self._latest = min(self._latest, seconds)
+
+
+class AnsweredRate:
+    """Answers per second: the best of the last RATE_INTERVALS intervals (0 before any)."""
+
+    __slots__ = ("_clock", "_count", "_rates", "_start")
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._start = clock()
+        self._count = 0
+        self._rates: deque[float] = deque(maxlen=RATE_INTERVALS)
+
+    def _roll(self) -> None:
+        now = self._clock()
+        elapsed = now - self._start
+        if elapsed >= RATE_INTERVAL_SECONDS:
+            self._rates.append(self._count / elapsed)
+            self._start, self._count = now, 0
+
+    def observe(self) -> None:
+        self._roll()
+        self._count += 1
+
+    @property
+    def per_second(self) -> float:
+        self._roll()
+        return max(self._rates, default=0.0)
 
 
 class Pacer:

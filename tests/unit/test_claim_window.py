@@ -8,7 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nudgebot.delivery.window import (
+    IN_FLIGHT_FLOOR,
+    LEAST_WINDOW_SECONDS,
+    RATE_INTERVAL_SECONDS,
     WINDOW_FLOOR,
+    AnsweredRate,
     Pacer,
     RoundTrip,
     claim_window,
@@ -56,22 +60,56 @@ def test_at_a_thousand_a_second_the_window_is_a_hundred_not_the_concurrency() ->
 
 
 @given(rates, round_trips, ceilings)
-def test_sends_on_the_wire_cover_the_rate_by_littles_law_unless_capped(
+def test_sends_handed_over_cover_the_limiters_rate_once_answers_keep_up(
     rate: float, round_trip: float, ceiling: int
 ) -> None:
-    limit = in_flight_limit(rate, round_trip, ceiling=ceiling)
+    limit = in_flight_limit(rate, rate, round_trip, ceiling=ceiling)
     assert 1 <= limit <= ceiling
     assert limit == ceiling or limit >= rate * round_trip
 
 
-def test_the_least_round_trip_follows_a_faster_answer_at_once_and_a_slower_one_slowly() -> None:
-    trips = RoundTrip(first=0.1)
+@given(rates, rates, round_trips, ceilings)
+def test_sends_handed_over_at_most_double_what_is_answered(
+    rate: float, answered: float, round_trip: float, ceiling: int
+) -> None:
+    limit = in_flight_limit(rate, answered, round_trip, ceiling=ceiling)
+    assert limit <= max(min(IN_FLIGHT_FLOOR, ceiling), math.ceil(2 * answered * round_trip))
+
+
+def test_before_any_answer_only_a_few_sends_are_handed_over() -> None:
+    assert in_flight_limit(1000, 0.0, 0.05, ceiling=256) == IN_FLIGHT_FLOOR
+
+
+def test_at_a_thousand_a_second_answered_sends_on_the_wire_are_a_quarter_more_than_needed() -> None:
+    assert in_flight_limit(1000, 1000, 0.05, ceiling=256) == 63
+
+
+def test_the_least_round_trip_follows_a_faster_answer_at_once_and_a_slower_network_later() -> None:
+    now = [0.0]
+    trips = RoundTrip(lambda: now[0], first=0.1)
     trips.observe(0.05)
     assert trips.least == 0.05
     for _ in range(10):
         trips.observe(0.5)
-    assert 0.05 < trips.least < 0.06
+    assert trips.least == 0.05
     assert trips.seconds > 0.3
+    for _ in range(2):
+        now[0] += LEAST_WINDOW_SECONDS
+        trips.observe(0.5)
+    assert trips.least == 0.5
+
+
+def test_the_answered_rate_is_the_best_recent_interval() -> None:
+    now = [0.0]
+    answered = AnsweredRate(lambda: now[0])
+    assert answered.per_second == 0.0
+    for _ in range(10):
+        answered.observe()
+    now[0] = RATE_INTERVAL_SECONDS
+    assert math.isclose(answered.per_second, 10 / RATE_INTERVAL_SECONDS)
+    answered.observe()
+    now[0] = 2 * RATE_INTERVAL_SECONDS
+    assert math.isclose(answered.per_second, 10 / RATE_INTERVAL_SECONDS)
 
 
 def test_the_pacer_hands_out_the_rate_and_no_more() -> None:
