@@ -148,7 +148,10 @@ async def run_engine(
         bot = ExtBot(TOKEN, base_url=base_url, request=request, rate_limiter=limiter)
     else:
         bot = Bot(TOKEN, base_url=base_url, request=request)
-    options = EngineOptions(concurrency=args.concurrency, batch_size=args.batch_size)
+    # The engine paces its sends at the limiter's rate: the same 100,000/s, unlimited here.
+    options = EngineOptions(
+        concurrency=args.concurrency, batch_size=args.batch_size, send_rate=100_000
+    )
     async with bot:
         delivery = DeliveryEngine(
             create_session_factory(engine),

@@ -88,7 +88,7 @@ async def due_at_once(args: argparse.Namespace, url: str) -> None:
     request = LeanHttpRequest(connection_pool_size=args.concurrency, pool_timeout=None)
     limiter = SendRateLimiter(overall_per_second=100_000, burst=args.concurrency)
     bot = ExtBot(TOKEN, base_url=fake.base_url, request=request, rate_limiter=limiter)
-    options = EngineOptions(concurrency=args.concurrency)
+    options = EngineOptions(concurrency=args.concurrency, send_rate=100_000)
     try:
         async with bot:
             delivery = DeliveryEngine(

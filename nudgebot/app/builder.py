@@ -61,6 +61,7 @@ def engine_options(settings: Settings) -> EngineOptions:
         concurrency=settings.send_concurrency,
         catch_up=timedelta(hours=settings.catch_up_hours),
         paid_broadcast=settings.paid_broadcast,
+        send_rate=settings.send_rate,
         lease=timedelta(seconds=settings.claim_lease_seconds),
     )
 

@@ -40,15 +40,45 @@ def due(now: Moment, claimed_before: Moment, kinds: Sequence[str]) -> ColumnElem
     )
 
 
-async def mark_stale_claims_unknown(session: AsyncSession, now: datetime, lease: timedelta) -> int:
-    """A claim older than the lease belongs to a process that died mid-send: maybe sent."""
-    result = await session.execute(
+RELEASED = "released: claimed but never sent (process stopped?)"
+
+
+async def settle_stale_claims(
+    session: AsyncSession, now: datetime, lease: timedelta
+) -> tuple[int, int]:
+    """Claims older than the lease belong to a process that died; returns (unknown, released).
+
+    One handed to the transport (`attempted_at` set) may have been sent: 'unknown', never
+    resent. One never handed over surely was not: it is due again at once, as a retry.
+    """
+    stale = _stale_claim(now - lease)
+    released = await session.execute(
         update(Delivery)
-        .where(_stale_claim(now - lease))
+        .where(stale, Delivery.attempted_at.is_(None))
+        .values(
+            status=DeliveryStatus.RETRY,
+            next_attempt_at=now,
+            # The claim counted an attempt that never happened.
+            attempts=Delivery.attempts - 1,
+            error=RELEASED,
+        )
+        .returning(Delivery.id)
+    )
+    unknown = await session.execute(
+        update(Delivery)
+        .where(stale)
         .values(status=DeliveryStatus.UNKNOWN, error="claim lease expired (process stopped?)")
         .returning(Delivery.id)
     )
-    return len(result.all())
+    return len(unknown.all()), len(released.all())
+
+
+async def mark_attempted(session: AsyncSession, delivery_ids: Sequence[int], now: datetime) -> None:
+    """Record that these claims are about to be handed to the transport (commit before sending)."""
+    if delivery_ids:
+        await session.execute(
+            update(Delivery).where(Delivery.id.in_(delivery_ids)).values(attempted_at=now)
+        )
 
 
 async def claim_retries(
@@ -82,6 +112,7 @@ async def claim_retries(
         delivery.status = DeliveryStatus.CLAIMED
         delivery.claimed_at = now
         delivery.claimed_by = request.claimed_by
+        delivery.attempted_at = None
         delivery.attempts += 1
         claims.append(
             Claim(

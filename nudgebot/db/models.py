@@ -103,6 +103,9 @@ class Delivery(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # Set, and committed, just before the send goes to the transport. A claim whose process
+    # died without it was never sent: it is released for a resend instead of made 'unknown'.
+    attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

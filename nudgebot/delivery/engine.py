@@ -26,6 +26,13 @@ from nudgebot.delivery.outcomes import result_of_error, retry_delay
 from nudgebot.delivery.pipeline import Pipeline
 from nudgebot.delivery.report import TickReport
 from nudgebot.delivery.source import Source
+from nudgebot.delivery.window import (
+    AnsweredRate,
+    Pacer,
+    RoundTrip,
+    claim_window,
+    in_flight_limit,
+)
 from nudgebot.domain.deliveries import Claim, ClaimCounts, ClaimRequest, SendResult
 from nudgebot.domain.statuses import DeliveryStatus
 
@@ -57,6 +64,15 @@ class DeliveryEngine:
         self._options = options
         self._replica = uuid.uuid4().hex
         self._limit = asyncio.Semaphore(options.concurrency)
+        # One write transaction at a time from this process: a claim and a record that overlap
+        # on SQLite meet its busy handler, which sleeps up to 100 ms between tries, while sends
+        # wait for their marking and results for their recording.
+        self._writing = asyncio.Lock()
+        # Sizes the claim window (Little's law); kept across ticks, as the network is.
+        self.round_trip = RoundTrip(time.monotonic)
+        self.answered = AnsweredRate(time.monotonic)
+        # Hands claims to the transport at the rate the limiter lets them through.
+        self._pacer = Pacer(options.bulk_rate, time.monotonic)
         self._draining: asyncio.Task[TickReport] | None = None
         self._again = False
         self._stopping = False
@@ -104,14 +120,12 @@ class DeliveryEngine:
         """Deliver everything due now; returns what happened."""
         report = TickReport()
         started = time.perf_counter()
-        pipeline = Pipeline(
-            self, report, window=self._options.concurrency, batch_size=self._options.batch_size
-        )
+        pipeline = Pipeline(self, report, pacer=self._pacer, batch_size=self._options.batch_size)
         try:
             await pipeline.run()
         finally:
             self.totals.merge(report)
-        if report.claimed or report.expired or report.stale_unknown:
+        if report.claimed or report.expired or report.stale_unknown or report.released:
             log.info("tick: %s", report.summary())
         if self._observer is not None:
             self._observer(report, time.perf_counter() - started)
@@ -140,16 +154,37 @@ class DeliveryEngine:
             await session.connection(execution_options=READ_ONLY)
             return bool(await session.scalar(self._due_probe(), params))
 
-    async def claim(self, counts: ClaimCounts, limit: int, *, first: bool = False) -> list[Claim]:
-        """Claim up to `limit` messages: retries first, then each source in turn."""
+    def window(self) -> int:
+        """Messages to hold claimed and unrecorded: from the rate and the measured round trip."""
+        return claim_window(
+            self._options.bulk_rate, self.round_trip.seconds, ceiling=self._options.concurrency
+        )
+
+    def in_flight(self) -> int:
+        """Sends to hand to the transport before answers come back: from rate and round trip."""
+        return in_flight_limit(
+            self._options.bulk_rate,
+            self.answered.per_second,
+            self.round_trip.least,
+            ceiling=self._options.concurrency,
+        )
+
+    async def claim(
+        self, counts: ClaimCounts, limit: int, *, first: bool = False, attempt: int = 0
+    ) -> list[Claim]:
+        """Claim up to `limit` messages: retries first, then each source in turn.
+
+        The first `attempt` of them are marked as handed to the transport in the same
+        transaction: the caller sends them at once.
+        """
         now = self._clock.now()
         if first and not await self._anything_due(now):
             return []
-        async with self._sessions.begin() as session:
+        async with self._writing, self._sessions.begin() as session:
             if first:
                 # Claims whose process died mid-send; in the same transaction, so an idle tick
                 # costs one short write transaction.
-                counts.stale_unknown = await ledger.mark_stale_claims_unknown(
+                counts.stale_unknown, counts.released = await ledger.settle_stale_claims(
                     session, now, self._options.lease
                 )
             request = ClaimRequest(now, limit, self._replica, counts)
@@ -161,7 +196,11 @@ class DeliveryEngine:
                 if room <= 0:
                     break
                 claims += await source.claim(session, replace(request, limit=room))
-            return await self._prepare(session, claims)
+            prepared = await self._prepare(session, claims)
+            await ledger.mark_attempted(
+                session, [claim.delivery_id for claim in prepared[:attempt]], now
+            )
+            return prepared
 
     async def _prepare(self, session: AsyncSession, claims: list[Claim]) -> list[Claim]:
         prepared: dict[int, Claim] = {}
@@ -172,25 +211,40 @@ class DeliveryEngine:
                 prepared.update((claim.delivery_id, claim) for claim in done)
         return [prepared.get(claim.delivery_id, claim) for claim in claims]
 
-    async def record(self, results: Sequence[SendResult]) -> None:
-        """Write a batch of results in one transaction, retrying a database that hiccups."""
+    async def record(self, results: Sequence[SendResult], attempted: Sequence[Claim] = ()) -> None:
+        """Write a batch of results, and mark the `attempted` claims as handed to the
+        transport, in one transaction, retrying a database that hiccups."""
         delay = 0.2
         for attempt in range(1, self._options.record_attempts + 1):
             try:
-                async with self._sessions.begin() as session:
-                    await ledger.record_results(session, results, self._clock.now())
+                async with self._writing, self._sessions.begin() as session:
+                    now = self._clock.now()
+                    await ledger.record_results(session, results, now)
+                    await ledger.mark_attempted(
+                        session, [claim.delivery_id for claim in attempted], now
+                    )
                 return
             except SQLAlchemyError as error:
                 if attempt == self._options.record_attempts:
                     # The claims stay 'claimed' and turn 'unknown' when their lease runs out.
-                    log.error("could not record %d results: %s", len(results), error)
+                    log.error(
+                        "could not record %d results (%d claims not sent): %s",
+                        len(results),
+                        len(attempted),
+                        error,
+                    )
                     raise
                 await asyncio.sleep(delay)
                 delay *= 2
 
     async def send(self, claim: Claim) -> SendResult:
         async with self._limit:
-            return await self._send_to(claim, claim.chat_id)
+            started = time.perf_counter()
+            result = await self._send_to(claim, claim.chat_id)
+            self.answered.observe()
+            if result.status == DeliveryStatus.SENT:
+                self.round_trip.observe(time.perf_counter() - started)
+            return result
 
     async def _send_to(self, claim: Claim, chat_id: int, *, migrated: bool = False) -> SendResult:
         try:

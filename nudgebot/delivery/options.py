@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+# Telegram's ceiling for messages sent with allow_paid_broadcast.
+PAID_BROADCAST_RATE = 1000.0
+
 
 @dataclass(frozen=True, slots=True)
 class EngineOptions:
-    """Batch size, concurrency, catch-up window, claim lease and retry backoff."""
+    """Batch size, concurrency, rate, catch-up window, claim lease and retry backoff."""
 
     batch_size: int = 200
     concurrency: int = 64
@@ -19,3 +22,10 @@ class EngineOptions:
     retry_max: timedelta = timedelta(minutes=10)
     paid_broadcast: bool = False
     record_attempts: int = 5
+    # The overall rate the rate limiter keeps (NUDGEBOT_SEND_RATE): sizes the claim window.
+    send_rate: float = 30.0
+
+    @property
+    def bulk_rate(self) -> float:
+        """Messages per second the engine's sends go out at: paid broadcasts have their own."""
+        return PAID_BROADCAST_RATE if self.paid_broadcast else self.send_rate

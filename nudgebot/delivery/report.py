@@ -32,6 +32,8 @@ class TickReport:
     blocked: int = 0
     gone: int = 0
     stale_unknown: int = 0
+    # Claims a stopped process never handed to the transport, due again at once.
+    released: int = 0
     batches: int = 0
     # (kind, verdict) -> how many: the metrics count each kind of message on its own.
     by_kind: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -57,4 +59,5 @@ class TickReport:
             f"claimed {self.claimed}, sent {self.sent}, retry later {self.retry}, "
             f"unknown {self.unknown + self.stale_unknown}, expired {self.expired}, "
             f"blocked {self.blocked}, gone {self.gone}, failed {self.failed}"
+            + (f", released unsent {self.released}" if self.released else "")
         )

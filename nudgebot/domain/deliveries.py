@@ -43,10 +43,12 @@ class SendResult:
 
 @dataclass
 class ClaimCounts:
-    """What a claim found besides messages to send: rows it expired, claims whose lease ran out."""
+    """What a claim found besides messages to send: rows it expired, claims whose lease ran out
+    (maybe sent: unknown; never handed to the transport: released)."""
 
     expired: int = 0
     stale_unknown: int = 0
+    released: int = 0
 
 
 @dataclass(frozen=True, slots=True)

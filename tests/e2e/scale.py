@@ -124,3 +124,18 @@ async def count_by(url: str, column: InstrumentedAttribute[Any]) -> dict[str, in
             return {str(key): int(n) for key, n in rows.all()}
     finally:
         await engine.dispose()
+
+
+async def unknown_by_claimer(url: str) -> dict[str, int]:
+    """'unknown' deliveries by the process that claimed them: what each crash cost."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                select(Delivery.claimed_by, func.count())
+                .where(Delivery.status == "unknown")
+                .group_by(Delivery.claimed_by)
+            )
+            return {str(claimer): int(n) for claimer, n in rows.all()}
+    finally:
+        await engine.dispose()

@@ -151,11 +151,13 @@ async def test_a_claim_left_by_a_dead_process_turns_unknown_and_is_never_claimed
     await subscribe(sessions, clock, 1, 2)
     service = BroadcastService(sessions, clock)
     recorded = await service.record("Hi")
-    await claim_all(sessions, clock)  # ... and the process dies before recording anything
-    clock.advance(timedelta(minutes=11))
+    claims = await claim_all(sessions, clock)
+    async with sessions.begin() as session:  # handed to the transport ...
+        await ledger.mark_attempted(session, [claim.delivery_id for claim in claims], clock.now())
+    clock.advance(timedelta(minutes=11))  # ... and the process dies before recording anything
     async with sessions.begin() as session:
-        stale = await ledger.mark_stale_claims_unknown(session, clock.now(), timedelta(minutes=10))
-    assert stale == 2
+        stale = await ledger.settle_stale_claims(session, clock.now(), timedelta(minutes=10))
+    assert stale == (2, 0)
     assert await claim_all(sessions, clock) == []
     tally = await service.tally(recorded)
     assert (tally.unknown, tally.in_flight, tally.waiting) == (2, 0, 0)

@@ -175,26 +175,61 @@ async def test_a_retry_is_claimed_again_when_its_time_comes(
     assert again.attempts == 2
 
 
-async def test_stale_claims_become_unknown_and_are_never_resent(
+async def test_stale_claims_handed_to_the_transport_become_unknown_and_are_never_resent(
     sessions: async_sessionmaker[AsyncSession], clock: ManualClock, content: Content
 ) -> None:
     await subscribe(sessions, clock, 1)
-    await claim(sessions, NINE, content)
+    [job] = await claim(sessions, NINE, content)
     async with sessions.begin() as session:
-        assert (
-            await ledger.mark_stale_claims_unknown(
-                session, NINE + timedelta(minutes=1), timedelta(minutes=10)
-            )
-            == 0
-        )
-        assert (
-            await ledger.mark_stale_claims_unknown(
-                session, NINE + timedelta(minutes=11), timedelta(minutes=10)
-            )
-            == 1
-        )
+        await ledger.mark_attempted(session, [job.delivery_id], NINE)
+    async with sessions.begin() as session:
+        assert await ledger.settle_stale_claims(
+            session, NINE + timedelta(minutes=1), timedelta(minutes=10)
+        ) == (0, 0)
+        assert await ledger.settle_stale_claims(
+            session, NINE + timedelta(minutes=11), timedelta(minutes=10)
+        ) == (1, 0)
     assert await statuses(sessions) == ["unknown"]
     assert await claim(sessions, NINE + timedelta(minutes=12), content) == []
+    assert await retries(sessions, NINE + timedelta(minutes=12)) == []
+
+
+async def test_stale_claims_never_handed_to_the_transport_are_released_for_a_resend(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock, content: Content
+) -> None:
+    await subscribe(sessions, clock, 1)
+    [job] = await claim(sessions, NINE, content)  # ... and the process dies before sending
+    later = NINE + timedelta(minutes=11)
+    async with sessions.begin() as session:
+        assert await ledger.settle_stale_claims(session, later, timedelta(minutes=10)) == (0, 1)
+    assert await statuses(sessions) == ["retry"]
+    [again] = await retries(sessions, later)
+    assert (again.delivery_id, again.tip_id, again.attempts) == (job.delivery_id, job.tip_id, 1)
+
+
+async def test_a_released_claim_claimed_again_must_be_marked_again_before_it_counts_as_sent_out(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock, content: Content
+) -> None:
+    await subscribe(sessions, clock, 1)
+    [job] = await claim(sessions, NINE, content)
+    async with sessions.begin() as session:
+        await ledger.record_results(
+            session, [SendResult(job, DeliveryStatus.RETRY, retry_at=NINE)], NINE
+        )
+        await ledger.mark_attempted(session, [job.delivery_id], NINE)  # an earlier attempt
+    await retries(sessions, NINE + timedelta(minutes=1))  # claimed again; the process dies
+    async with sessions.begin() as session:
+        settled = await ledger.settle_stale_claims(
+            session, NINE + timedelta(minutes=12), timedelta(minutes=10)
+        )
+    assert settled == (0, 1)
+
+
+async def retries(sessions: async_sessionmaker[AsyncSession], now: datetime) -> list[Claim]:
+    async with sessions.begin() as session:
+        return await ledger.claim_retries(
+            session, ClaimRequest(now, 10, "t", ClaimCounts()), catch_up=CATCH_UP
+        )
 
 
 async def test_concurrent_claimers_never_claim_the_same_subscriber_day(

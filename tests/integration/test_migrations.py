@@ -102,3 +102,47 @@ async def test_the_broadcast_migration_keeps_existing_deliveries_and_check_in_li
         await engine.dispose()
     assert link == 5
     assert ref == ""
+
+
+async def test_claims_open_at_the_attempted_at_upgrade_count_as_handed_to_the_transport(
+    blank_database_url: str,
+) -> None:
+    """Code before 0009 did not mark its sends: an open claim may have been sent, so it must
+    turn 'unknown' after the lease, never be released for a resend."""
+    engine = create_engine(blank_database_url)
+
+    def _upgrade_to(connection: Connection, revision: str) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+    now = "2026-03-02 09:00:00+00:00"
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade_to, "0008")
+            await connection.execute(
+                text(
+                    "INSERT INTO subscribers (id, chat_id, status, timezone, send_time, "
+                    "cycle_seen, created_at, updated_at) "
+                    f"VALUES (1, 10, 'active', 'UTC', '09:00', '', '{now}', '{now}'), "
+                    f"(2, 20, 'active', 'UTC', '09:00', '', '{now}', '{now}')"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO deliveries (id, subscriber_id, kind, local_date, tip_id, status, "
+                    "due_at, claimed_at, attempts) VALUES "
+                    f"(5, 1, 'tip', '2026-03-02', 'fiber', 'claimed', '{now}', '{now}', 1), "
+                    f"(6, 2, 'tip', '2026-03-02', 'fiber', 'sent', '{now}', '{now}', 1)"
+                )
+            )
+        await upgrade_to_head(engine)
+        async with engine.connect() as connection:
+            marked = (
+                await connection.execute(
+                    text("SELECT id FROM deliveries WHERE attempted_at IS NOT NULL ORDER BY id")
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    assert [row.id for row in marked] == [5]
