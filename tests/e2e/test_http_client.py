@@ -7,6 +7,7 @@ from telegram.request import BaseRequest
 
 from fakebotapi import FakeBotApi
 from nudgebot.clock import ManualClock
+from nudgebot.monitoring.observed_request import ObservedRequest
 from nudgebot.telegram.aiohttp_request import AiohttpRequest
 from nudgebot.telegram.lean_request import LeanHttpRequest
 from tests.e2e.harness import running_bot
@@ -34,5 +35,8 @@ async def test_start_is_answered_through_the_chosen_http_client(
         ada.send_command("/start")
         welcome = await bot.fake.wait_for_message(ada.chat_id, after=1)
 
-        assert type(bot.app.bot.request) is request_class
+        # The send path's request, inside the wrapper that tells health whether Telegram answers.
+        request = bot.app.bot.request
+        assert isinstance(request, ObservedRequest)
+        assert type(request.inner) is request_class
     assert welcome.buttons
