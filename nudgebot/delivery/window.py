@@ -22,6 +22,11 @@ LEAST_WINDOW_SECONDS = 10.0
 PROBE_GAIN = 2.0
 IN_FLIGHT_GAIN = 1.25
 IN_FLIGHT_FLOOR = 4
+# The round trip the in-flight limit assumes is never below this: the engine hands sends out
+# between its claim and record passes, which take tens of milliseconds, so with a 5 ms network
+# (a local Bot API server) the least round trip alone would starve the pipe between passes
+# (bench/tick.py drained 256 nudges/s instead of thousands). Telegram's own is 20-200 ms.
+LEAST_ROUND_TRIP_FLOOR = 0.05
 # Answers are counted per interval; the best of the last few intervals is the answered rate.
 RATE_INTERVAL_SECONDS = 0.1
 RATE_INTERVALS = 10
@@ -58,7 +63,7 @@ def in_flight_limit(
     busy process makes every answer look late.
     """
     pace = min(IN_FLIGHT_GAIN * max(rate, 0.0), PROBE_GAIN * max(answered_rate, 0.0))
-    return _bounded(pace * max(least_round_trip, 0.0), floor, ceiling)
+    return _bounded(pace * max(least_round_trip, LEAST_ROUND_TRIP_FLOOR), floor, ceiling)
 
 
 def _bounded(wanted: float, floor: int, ceiling: int) -> int:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from nudgebot.delivery.window import (
     IN_FLIGHT_FLOOR,
+    LEAST_ROUND_TRIP_FLOOR,
     LEAST_WINDOW_SECONDS,
     RATE_INTERVAL_SECONDS,
     WINDOW_FLOOR,
@@ -73,7 +74,16 @@ def test_sends_handed_over_at_most_double_what_is_answered(
     rate: float, answered: float, round_trip: float, ceiling: int
 ) -> None:
     limit = in_flight_limit(rate, answered, round_trip, ceiling=ceiling)
-    assert limit <= max(min(IN_FLIGHT_FLOOR, ceiling), math.ceil(2 * answered * round_trip))
+    assumed = max(round_trip, LEAST_ROUND_TRIP_FLOOR)
+    assert limit <= max(min(IN_FLIGHT_FLOOR, ceiling), math.ceil(2 * answered * assumed))
+
+
+def test_a_network_faster_than_the_engines_passes_counts_as_fifty_ms() -> None:
+    # A local Bot API answering in 5 ms: 2 x 1,000/s x 5 ms would be 10 in flight, too few to
+    # keep the pipe full between two passes of the engine over the database.
+    assert in_flight_limit(1000, 1000, 0.005, ceiling=256) == in_flight_limit(
+        1000, 1000, 0.05, ceiling=256
+    )
 
 
 def test_before_any_answer_only_a_few_sends_are_handed_over() -> None:
