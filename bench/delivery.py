@@ -67,7 +67,9 @@ async def fresh_database(
     return engine
 
 
-async def seed_subscribers(engine: AsyncEngine, count: int, due_at: datetime) -> float:
+async def seed_subscribers(
+    engine: AsyncEngine, count: int, due_at: datetime, *, first_chat_id: int = FIRST_CHAT_ID
+) -> float:
     """Insert `count` active subscribers due at `due_at` in one transaction; returns seconds."""
     started = time.perf_counter()
     local_date = due_at.date()
@@ -75,8 +77,8 @@ async def seed_subscribers(engine: AsyncEngine, count: int, due_at: datetime) ->
         for first in range(0, count, SEED_CHUNK):
             rows: list[dict[str, Any]] = [
                 {
-                    "chat_id": FIRST_CHAT_ID + i,
-                    "user_id": FIRST_CHAT_ID + i,
+                    "chat_id": first_chat_id + i,
+                    "user_id": first_chat_id + i,
                     "language_code": "en",
                     "status": SubscriberStatus.ACTIVE.value,
                     "timezone": "UTC",

@@ -26,7 +26,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram._utils.types import ODVInput
@@ -45,8 +44,6 @@ from bench.delivery import (
 from nudgebot.app.builder import build_application
 from nudgebot.app.runtime import NudgeApp
 from nudgebot.config import Settings
-from nudgebot.db.models import Subscriber
-from nudgebot.domain.statuses import SubscriberStatus
 from nudgebot.telegram.lean_request import LeanHttpRequest
 
 POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/bench_replies"
@@ -154,28 +151,9 @@ class Users:
 
 
 async def seed_users(engine: AsyncEngine, count: int, due_at: datetime) -> list[int]:
-    chats = list(range(FIRST_USER_ID, FIRST_USER_ID + count))
-    if not chats:
-        return chats
-    rows = [
-        {
-            "chat_id": chat,
-            "user_id": chat,
-            "language_code": "en",
-            "status": SubscriberStatus.ACTIVE.value,
-            "timezone": "UTC",
-            "send_time": due_at.time().replace(second=0, microsecond=0),
-            "next_due_at": due_at,
-            "next_local_date": due_at.date(),
-            "cycle_seen": "",
-            "created_at": due_at,
-            "updated_at": due_at,
-        }
-        for chat in chats
-    ]
-    async with engine.begin() as connection:
-        await connection.execute(insert(Subscriber), rows)
-    return chats
+    """The users who write during the bench: subscribers like the cohort, due a day later."""
+    await seed_subscribers(engine, count, due_at, first_chat_id=FIRST_USER_ID)
+    return list(range(FIRST_USER_ID, FIRST_USER_ID + count))
 
 
 async def quiet_phase(users: Users, writers: list[int], burst: list[int]) -> None:
