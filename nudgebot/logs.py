@@ -139,7 +139,10 @@ def configure_logging(
     # httpx logs every request URL at INFO, and the URL carries the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    # Alembic announces each of its plugins at INFO when it is imported: noise on every start.
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # Alembic says at INFO which plugins and migrations it loads, on every command that opens
+    # the database: operators see only nudgebot's own lines unless they debug.
+    logging.getLogger("alembic").setLevel(
+        logging.WARNING if level > logging.DEBUG else logging.NOTSET
+    )
     # aiosqlite logs every statement with its parameters at DEBUG: notes hold check-in text.
     logging.getLogger("aiosqlite").setLevel(logging.INFO)

@@ -35,10 +35,6 @@ class _Invocation:
     def configure_logging(self) -> None:
         token = "" if self.settings is None else self.settings.token
         configure_logging(token, level=self.level, log_format=self.args.log_format)
-        if self.level > logging.DEBUG:
-            # Alembic says at INFO which plugins and migrations it loads, on every command that
-            # opens the database: operators see only nudgebot's own lines unless they debug.
-            logging.getLogger("alembic").setLevel(logging.WARNING)
 
     def context(self) -> Context:
         settings = self.settings
