@@ -12,7 +12,8 @@ from nudgebot.config import Settings
 def run(settings: Settings, *, webhook: bool) -> int:
     from nudgebot.app.builder import build_application
     from nudgebot.app.reach import TokenRejectedError
-    from nudgebot.web.serve import BotServer, ListenError
+    from nudgebot.web.listeners import ListenError
+    from nudgebot.web.serve import BotServer
 
     application = build_application(settings, webhook=webhook)
     # /healthz answers at once; getMe is retried with backoff until Telegram answers; then

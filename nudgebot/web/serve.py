@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 import socket
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 
-import uvicorn
 from starlette.applications import Starlette
 from telegram import Update
 from telegram.error import TelegramError
@@ -20,72 +16,11 @@ from nudgebot.app.lifecycle import stop_ticking
 from nudgebot.app.reach import reach_telegram, until_answered
 from nudgebot.app.runtime import NudgeApp
 from nudgebot.web.asgi import create_web_app
-from nudgebot.web.guard import RequestGuard
 from nudgebot.web.heap import freeze_startup_heap
 from nudgebot.web.limits import DEFAULT_LIMITS, WebLimits
-from nudgebot.web.protocol import guarded_protocol
+from nudgebot.web.listeners import METRICS_HINT, PUBLIC_HINT, Listener, new_listener
 
 log = logging.getLogger(__name__)
-
-
-class ListenError(Exception):
-    """The HTTP server could not bind its address; the message says which and why."""
-
-
-class _QuietServer(uvicorn.Server):
-    """uvicorn without its own signal handling: we stop it, and the process still exits 0."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        # uvicorn re-raises a caught SIGTERM after serving, which would kill us with -15
-        # before the delivery engine had recorded its in-flight sends.
-        yield
-
-
-_PUBLIC_HINT = "NUDGEBOT_LISTEN and NUDGEBOT_PORT"
-_METRICS_HINT = "NUDGEBOT_METRICS_LISTEN"
-
-
-def app_paths(app: Starlette) -> str:
-    """What one server serves, in words: "/telegram, /healthz and /metrics"."""
-    paths = sorted(
-        (str(getattr(route, "path", "?")) for route in app.routes), key="/telegram".__ne__
-    )
-    if not paths:
-        return "nothing"
-    return " and ".join([", ".join(paths[:-1]), paths[-1]]) if len(paths) > 1 else paths[0]
-
-
-@dataclass
-class _Listener:
-    """One HTTP server of the bot and the address it binds."""
-
-    server: _QuietServer
-    guard: RequestGuard
-    address: tuple[str, int]
-    hint: str  # the settings that choose the address, for the one-line error
-    role: str
-    paths: str
-    port: int = 0
-
-    @property
-    def shown(self) -> str:
-        host, port = self.address
-        host = f"[{host}]" if ":" in host else host
-        return f"{host}:{self.port or port}"
-
-    def bind(self) -> socket.socket:
-        host, port = self.address
-        try:
-            family = socket.AF_INET6 if ":" in host else socket.AF_INET
-            sock = socket.create_server((host, port), family=family, reuse_port=False)
-        except OSError as error:
-            raise ListenError(
-                f"cannot listen on {self.shown} ({error.strerror}): set {self.hint} "
-                "to a free address"
-            ) from None
-        self.port = int(sock.getsockname()[1])
-        return sock
 
 
 class BotServer:
@@ -105,17 +40,17 @@ class BotServer:
         self._freeze_heap = freeze_heap
         settings = application.bot_data.runtime.settings
         self._settings = settings
-        self._listeners: list[_Listener] = []
+        self._listeners: list[Listener] = []
         separate = settings.metrics_address
         if separate is None:
             app = create_web_app(application, webhook=webhook)
-            self._add(app, (settings.listen, settings.port), _PUBLIC_HINT, "public", limits)
+            self._add(app, (settings.listen, settings.port), PUBLIC_HINT, "public", limits)
         else:
             if webhook:  # a polling bot needs no public port at all
                 app = create_web_app(application, webhook=True, monitoring=False)
-                self._add(app, (settings.listen, settings.port), _PUBLIC_HINT, "public", limits)
+                self._add(app, (settings.listen, settings.port), PUBLIC_HINT, "public", limits)
             app = create_web_app(application, webhook=False)
-            self._add(app, separate, _METRICS_HINT, "metrics", limits)
+            self._add(app, separate, METRICS_HINT, "metrics", limits)
         self._stopping: asyncio.Task[None] | None = None
         self._stop_asked = asyncio.Event()
         self._closing = False
@@ -134,23 +69,10 @@ class BotServer:
         role: str,
         limits: WebLimits,
     ) -> None:
-        guard = RequestGuard(
-            app, max_requests=limits.max_requests, body_seconds=limits.body_seconds
-        )
-        config = uvicorn.Config(
-            guard,
-            http=guarded_protocol(limits),
-            timeout_keep_alive=limits.keep_alive_seconds,
-            h11_max_incomplete_event_size=limits.max_head_bytes,
-            lifespan="off",
-            log_config=None,  # keep our handlers: one line per event, redacted, maybe JSON
-            # "Started server process" says nothing our "serving ... on" line does not.
-            log_level="warning",
-            access_log=False,
-            timeout_graceful_shutdown=max(1, int(self._settings.shutdown_seconds)),
-        )
         self._listeners.append(
-            _Listener(_QuietServer(config), guard, address, hint, role, app_paths(app))
+            new_listener(
+                app, address, hint, role, limits, shutdown_seconds=self._settings.shutdown_seconds
+            )
         )
 
     def open_connections(self, role: str = "public") -> int:
@@ -285,7 +207,7 @@ class BotServer:
             # request objects (aiohttp sessions) are open all the same and must be closed.
             await application.bot.shutdown()
 
-    async def _serve(self, listener: _Listener, sock: socket.socket) -> None:
+    async def _serve(self, listener: Listener, sock: socket.socket) -> None:
         try:
             await listener.server.serve(sockets=[sock])
         finally:
