@@ -97,17 +97,17 @@ def uncensored(word: str) -> str | None:
     if len(parts) < 2 or not (head or tail):
         return None
     inner = [part for part in parts[1:-1] if part]
-    runs = sum(1 for i, char in enumerate(word) if char == "*" and (i == 0 or word[i - 1] != "*"))
+    runs = len(inner) + 1  # a run of * before each letter between them, and one after
+    shown = len(head) + len(tail)
+    between = sum(map(len, inner))
+    # The cheap tests first: most key words differ in their first or last letters (16 words
+    # of bench/crisis.py's censored shape: 0.15 -> 0.05 ms).
     for target in CENSORABLE:
-        middle = target[len(head) : len(target) - len(tail)]
-        hidden = len(middle) - sum(map(len, inner))
-        if not (
-            len(target) > len(head) + len(tail)
-            and target.startswith(head)
-            and target.endswith(tail)
-            and runs <= hidden <= MAX_HIDDEN * runs
-        ):
+        if not (len(target) > shown and target.startswith(head) and target.endswith(tail)):
             continue
+        if not runs <= len(target) - shown - between <= MAX_HIDDEN * runs:
+            continue
+        middle = target[len(head) : len(target) - len(tail)]
         position = 0
         for letters in inner:
             position = middle.find(letters, position)
