@@ -3,10 +3,12 @@
 Shapes: an ordinary long check-in note; distinct unknown words (every one goes to the spelling
 step); leetspeak and censored words (slow paths); spaced letters; a message that is nothing
 but look-alikes (every match is checked against the guards); a wall of trigger words that
-never make a signal; German with umlauts; a real signal at the very end. Prints the median and
-the slowest of N runs per shape in CPU milliseconds, for `signals_crisis` (stops at the first
-signal) and `categories` (checks every rule). Also compares the spelling step's rapidfuzz
-batch against a Python deletion index on the same words.
+never make a signal; German with umlauts; a real signal at the very end; words of doubled
+letters (a letter run every two characters). Prints the median and the slowest of N runs per
+shape in CPU milliseconds, for `signals_crisis` (stops at the first signal) and `categories`
+(checks every rule). The detector caches nothing between calls (no memo of messages or
+words), so each repeat costs what a first-seen message would. Also compares the spelling
+step's rapidfuzz batch against a Python deletion index on the same words.
 """
 
 from __future__ import annotations
@@ -86,6 +88,10 @@ def messages(seed: int) -> dict[str, str]:
             lambda i: ("i", "want", "to", "i", "wish", "i", "could", "my", "not", "so")[i % 10]
         ),
         "80 words, model reads": " ".join(note[i % len(note)] for i in range(80)),
+        # Last, so the shapes above keep the random words they had before it was added.
+        "doubled letters": _fill(
+            lambda i: "".join(letter * 2 for letter in rng.choices(string.ascii_lowercase, k=5))
+        ),
     }
 
 
