@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
 from nudgebot.domain.crisis import _COMPILER, _RULES, encode
-from nudgebot.domain.crisis.rules import RULES
+from nudgebot.domain.crisis.rules import GUARDS, RULES
 from nudgebot.domain.crisis.spelling import MIN_LENGTH, REAL_WORDS, TWO_EDITS, Speller
 from nudgebot.domain.crisis.text import (
     _FIRST_WORDS,
@@ -161,3 +161,17 @@ def test_a_rule_that_matches_finds_every_word_it_needs_in_the_message() -> None:
                 assert needs == _COMPILER.needs(rule)[1:]
                 assert all(not need.isdisjoint(codes) for need in (anchor, *needs)), rule
     assert matched > 1000
+
+
+def test_every_guard_match_starts_with_a_word_the_guard_can_start_with() -> None:
+    matched = 0
+    messages = [encode(text) for text in _labelled()]
+    for guard in GUARDS:
+        first = _COMPILER.first(guard)
+        assert first is not None, guard
+        pattern = re.compile(_COMPILER.compile(guard))
+        for codes in messages:
+            for match in pattern.finditer(codes):
+                matched += 1
+                assert codes[match.start()] in first, guard
+    assert matched > 100

@@ -42,7 +42,24 @@ _RULES: tuple[tuple[str, re.Pattern[str], frozenset[str], tuple[frozenset[str], 
     for rule in rules
     for needs in [_COMPILER.needs(rule)]
 )
-_GUARD = re.compile("|".join(f"(?:{_COMPILER.compile(guard)})" for guard in GUARDS))
+
+
+def _starts(rules: list[str] | tuple[str, ...]) -> str:
+    """A lookahead for the words any of the rules' matches starts with ("" if not known)."""
+    codes: set[str] = set()
+    for rule in rules:
+        first = _COMPILER.first(rule)
+        if first is None:
+            return ""
+        codes |= first
+    return f"(?=[{re.escape(''.join(sorted(codes)))}])"
+
+
+# Every guard match starts with one of a few hundred words: checked first, a word that starts
+# none of the 66 guards is passed after one test, not 66 (look-alike windows: 7 -> 4.5 us).
+_GUARD = re.compile(
+    _starts(GUARDS) + "(?:" + "|".join(f"(?:{_COMPILER.compile(guard)})" for guard in GUARDS) + ")"
+)
 _SPELLER = Speller()
 _MODEL = load_model()
 _PURPOSE = _VOCABULARY.classes["PURPOSE"]

@@ -145,6 +145,27 @@ class RuleCompiler:
             )
         )
 
+    def first(self, rule: str) -> frozenset[str] | None:
+        """Characters a match of the rule can start with; None when that is not known."""
+        codes: set[str] = set()
+        for item in _split_top(rule):
+            if item[0] in "+-" and len(item) > 1:
+                continue  # a lookahead consumes nothing; the next item starts the match
+            if item[0] == "~":
+                return None
+            optional = item.endswith("?") and len(item) > 1
+            body = item.removesuffix("?") if optional else item
+            inner = body[1:-1] if body.startswith("(") and body.endswith(")") else body
+            for alternative in inner.split("/"):
+                simples = alternative.split()
+                found = self._simple_codes(simples[0]) if simples else None
+                if found is None:
+                    return None
+                codes.update(found)
+            if not optional:
+                return frozenset(codes)
+        return None
+
     def compile(self, rule: str) -> str:
         parts: list[str] = []
         for item in _split_top(rule):
