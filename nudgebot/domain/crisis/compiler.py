@@ -115,9 +115,13 @@ class RuleCompiler:
             return f"[{re.escape(''.join(sorted(set(codes))))}]"
         return "(?:" + "|".join(self._sequence(alt) for alt in alternatives) + ")"
 
-    def anchor(self, rule: str) -> frozenset[str]:
-        """Characters of which a coded message must hold one for the rule to match at all."""
-        best: frozenset[str] | None = None
+    def needs(self, rule: str) -> tuple[frozenset[str], ...]:
+        """Sets of characters a coded message must hold one of each of for the rule to match.
+
+        One set per word or class every match consumes; the likeliest to be missing first
+        (the smallest, and last those holding a clause break or comma, which most messages do).
+        """
+        needed: set[frozenset[str]] = set()
         for item in _split_top(rule):
             if item[0] in "+-~" or item.endswith("?"):
                 continue
@@ -131,9 +135,36 @@ class RuleCompiler:
                     codes = set()
                     break
                 codes.update(found)
-            if codes and (best is None or len(codes) < len(best)):
-                best = frozenset(codes)
-        return best or frozenset(BREAK)
+            if codes:
+                needed.add(frozenset(codes))
+        if not needed:
+            return (frozenset(BREAK),)
+        return tuple(
+            sorted(
+                needed, key=lambda codes: (bool(codes & {BREAK, COMMA}), len(codes), sorted(codes))
+            )
+        )
+
+    def first(self, rule: str) -> frozenset[str] | None:
+        """Characters a match of the rule can start with; None when that is not known."""
+        codes: set[str] = set()
+        for item in _split_top(rule):
+            if item[0] in "+-" and len(item) > 1:
+                continue  # a lookahead consumes nothing; the next item starts the match
+            if item[0] == "~":
+                return None
+            optional = item.endswith("?") and len(item) > 1
+            body = item.removesuffix("?") if optional else item
+            inner = body[1:-1] if body.startswith("(") and body.endswith(")") else body
+            for alternative in inner.split("/"):
+                simples = alternative.split()
+                found = self._simple_codes(simples[0]) if simples else None
+                if found is None:
+                    return None
+                codes.update(found)
+            if not optional:
+                return frozenset(codes)
+        return None
 
     def compile(self, rule: str) -> str:
         parts: list[str] = []

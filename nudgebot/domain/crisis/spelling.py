@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable
 
 from rapidfuzz import process
@@ -59,21 +60,23 @@ class Speller:
         than one call per word: measured on a 4,096-character message of distinct words it is
         about three times faster than a Python deletion index (bench/crisis.py).
         """
-        by_length: dict[int, list[str]] = {}
-        for word in unknown:
-            if len(word) >= MIN_LENGTH and word not in REAL_WORDS and "*" not in word:
-                by_length.setdefault(len(word), []).append(word)
+        # Each step over all the words is one C call (set difference, join, sort by length,
+        # bisect), not a Python loop per word: 0.35 -> 0.29 ms on bench/crisis.py's 444
+        # leetspeak words, 0.40 -> 0.35 ms on its 390 distinct ones.
+        words = set(unknown).difference(REAL_WORDS)
+        if "*" in "".join(words):
+            words = {word for word in words if "*" not in word}
+        ordered = sorted(words, key=len)
+        sizes = list(map(len, ordered))
         found: dict[str, str] = {}
-        if not by_length:
+        if not sizes or sizes[-1] < MIN_LENGTH:
             return found
         for (length, edits), targets in self._groups.items():
-            choices = [
-                word
-                for near in range(length - edits, length + edits + 1)
-                for word in by_length.get(near, ())
-            ]
-            if not choices:
+            low = bisect_left(sizes, max(length - edits, MIN_LENGTH))
+            high = bisect_right(sizes, length + edits, low)
+            if low == high:
                 continue
+            choices = ordered[low:high]
             for target in targets:
                 for word, _, _ in process.extract(
                     target, choices, scorer=OSA.distance, score_cutoff=edits, limit=None
@@ -94,17 +97,17 @@ def uncensored(word: str) -> str | None:
     if len(parts) < 2 or not (head or tail):
         return None
     inner = [part for part in parts[1:-1] if part]
-    runs = sum(1 for i, char in enumerate(word) if char == "*" and (i == 0 or word[i - 1] != "*"))
+    runs = len(inner) + 1  # a run of * before each letter between them, and one after
+    shown = len(head) + len(tail)
+    between = sum(map(len, inner))
+    # The cheap tests first: most key words differ in their first or last letters (16 words
+    # of bench/crisis.py's censored shape: 0.15 -> 0.05 ms).
     for target in CENSORABLE:
-        middle = target[len(head) : len(target) - len(tail)]
-        hidden = len(middle) - sum(map(len, inner))
-        if not (
-            len(target) > len(head) + len(tail)
-            and target.startswith(head)
-            and target.endswith(tail)
-            and runs <= hidden <= MAX_HIDDEN * runs
-        ):
+        if not (len(target) > shown and target.startswith(head) and target.endswith(tail)):
             continue
+        if not runs <= len(target) - shown - between <= MAX_HIDDEN * runs:
+            continue
+        middle = target[len(head) : len(target) - len(tail)]
         position = 0
         for letters in inner:
             position = middle.find(letters, position)
