@@ -81,8 +81,13 @@ def _encode(words: list[str]) -> tuple[str, frozenset[str]]:
     get = _VOCABULARY.codes.get
     codes = [get(word, UNKNOWN) for word in words]
     if UNKNOWN in codes:
-        unknown = {word for word, code in zip(words, codes, strict=True) if code == UNKNOWN}
-        fixed = _SPELLER.corrections(unknown)
+        # In the message's order, not a set's: which censored words are read must not depend
+        # on the process's hash seed (a set made the same message flagged in one run and not
+        # in the next).
+        unknown = dict.fromkeys(
+            word for word, code in zip(words, codes, strict=True) if code == UNKNOWN
+        )
+        fixed = _SPELLER.corrections(unknown.keys())
         for word in [word for word in unknown if "*" in word][:MAX_CENSORED_WORDS]:
             if target := uncensored(word):
                 fixed[word] = target
