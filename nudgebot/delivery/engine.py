@@ -21,6 +21,7 @@ from nudgebot.clock import Clock
 from nudgebot.db import ledger
 from nudgebot.db.engine import READ_ONLY
 from nudgebot.db.types import UTCDateTime
+from nudgebot.delivery.held import HeldConnection
 from nudgebot.delivery.options import EngineOptions
 from nudgebot.delivery.outcomes import result_of_error, retry_delay
 from nudgebot.delivery.pipeline import Pipeline
@@ -69,6 +70,7 @@ class DeliveryEngine:
         # on SQLite meet its busy handler, which sleeps up to 100 ms between tries, while sends
         # wait for their marking and results for their recording.
         self._writing = asyncio.Lock()
+        self._held = HeldConnection(sessions)
         # Sizes the claim window (Little's law); kept across ticks, as the network is.
         self.round_trip = RoundTrip(time.monotonic)
         self.answered = AnsweredRate(time.monotonic)
@@ -123,7 +125,8 @@ class DeliveryEngine:
         started = time.perf_counter()
         pipeline = Pipeline(self, report, pacer=self._pacer, batch_size=self._options.batch_size)
         try:
-            await pipeline.run()
+            async with self._held.hold():
+                await pipeline.run()
         finally:
             self.totals.merge(report)
         if report.claimed or report.expired or report.stale_unknown or report.released:
@@ -196,7 +199,7 @@ class DeliveryEngine:
         for tried in range(1, tries + 1):
             found = ClaimCounts()
             try:
-                async with self._writing, self._sessions.begin() as session:
+                async with self._writing, self._held.begin() as session:
                     claims: list[Claim] = []
                     if step.claim:
                         claims = await self._claim(session, found, step.claim, step.first)
