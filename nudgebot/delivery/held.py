@@ -21,21 +21,24 @@ class HeldConnection:
         bind = sessions.kw.get("bind")
         self._engine = bind if isinstance(bind, AsyncEngine) else None
         self._connection: AsyncConnection | None = None
-        self._holding = False
+        self._holders = 0
 
     @contextlib.asynccontextmanager
     async def hold(self) -> AsyncIterator[None]:
-        self._holding = True
+        # Counted: two ticks may overlap (a direct call beside the scheduled one), and the one
+        # that ends first must not close the connection under the other's pass.
+        self._holders += 1
         try:
             yield
         finally:
-            self._holding = False
-            await self._release()
+            self._holders -= 1
+            if not self._holders:
+                await self._release()
 
     @contextlib.asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncSession]:
         """A session in a transaction, committed on leaving, rolled back on an error."""
-        if not self._holding or self._engine is None:
+        if not self._holders or self._engine is None:
             async with self._sessions.begin() as session:
                 yield session
             return
