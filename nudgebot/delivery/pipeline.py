@@ -68,15 +68,12 @@ class Pipeline:
         self._sends: set[asyncio.Task[None]] = set()
         self._claiming = True
         self._first = True
-        self._error: SQLAlchemyError | None = None
+        # A failed pass stops claiming and marking; the sends in flight still finish.
+        self._error: SQLAlchemyError | OSError | None = None
 
     async def run(self) -> None:
-        try:
-            while await self._pass():
-                pass
-        finally:
-            # Whatever stopped the writer (a cancel), sends in flight are not left dangling.
-            self._claiming = False
+        while await self._pass():
+            pass
         if self._error is not None:
             raise self._error
 
@@ -117,7 +114,7 @@ class Pipeline:
         counts = ClaimCounts()
         try:
             claims = await self._stages.write(step, counts)
-        except SQLAlchemyError as error:
+        except (SQLAlchemyError, OSError) as error:
             # Results unrecorded turn 'unknown' with the lease: never resent. Claims never
             # marked are not sent: released with the lease, and resent.
             self._error = error
