@@ -21,11 +21,13 @@ from nudgebot.clock import Clock
 from nudgebot.db import ledger
 from nudgebot.db.engine import READ_ONLY
 from nudgebot.db.types import UTCDateTime
+from nudgebot.delivery.held import HeldConnection
 from nudgebot.delivery.options import EngineOptions
 from nudgebot.delivery.outcomes import result_of_error, retry_delay
 from nudgebot.delivery.pipeline import Pipeline
 from nudgebot.delivery.report import TickReport
 from nudgebot.delivery.source import Source
+from nudgebot.delivery.step import FixedStep, Step
 from nudgebot.delivery.window import (
     AnsweredRate,
     Pacer,
@@ -68,6 +70,7 @@ class DeliveryEngine:
         # on SQLite meet its busy handler, which sleeps up to 100 ms between tries, while sends
         # wait for their marking and results for their recording.
         self._writing = asyncio.Lock()
+        self._held = HeldConnection(sessions)
         # Sizes the claim window (Little's law); kept across ticks, as the network is.
         self.round_trip = RoundTrip(time.monotonic)
         self.answered = AnsweredRate(time.monotonic)
@@ -122,7 +125,8 @@ class DeliveryEngine:
         started = time.perf_counter()
         pipeline = Pipeline(self, report, pacer=self._pacer, batch_size=self._options.batch_size)
         try:
-            await pipeline.run()
+            async with self._held.hold():
+                await pipeline.run()
         finally:
             self.totals.merge(report)
         if report.claimed or report.expired or report.stale_unknown or report.released:
@@ -172,35 +176,72 @@ class DeliveryEngine:
     async def claim(
         self, counts: ClaimCounts, limit: int, *, first: bool = False, attempt: int = 0
     ) -> list[Claim]:
-        """Claim up to `limit` messages: retries first, then each source in turn.
+        """Claim up to `limit` messages: retries first, then each source in turn; the first
+        `attempt` of them are marked as handed to the transport: the caller sends them at once."""
+        return await self.write(FixedStep(claim=limit, attempt=attempt, first=first), counts)
 
-        The first `attempt` of them are marked as handed to the transport in the same
-        transaction: the caller sends them at once.
+    async def record(self, results: Sequence[SendResult], attempted: Sequence[Claim] = ()) -> None:
+        """Write a batch of results and mark the `attempted` claims, in one transaction."""
+        await self.write(FixedStep(list(results), list(attempted)), ClaimCounts())
+
+    async def write(self, step: Step, counts: ClaimCounts) -> list[Claim]:
+        """One write pass, one transaction: claim up to `step.claim`, then record and mark what
+        `step.take` hands back at that moment; returns the new claims.
+
+        A failed pass is retried with backoff while the database hiccups, claiming and marking
+        nothing more (it was all rolled back); a drain's first claim fails at once: the next
+        tick tries again.
         """
-        now = self._clock.now()
-        if first and not await self._anything_due(now):
+        if step.first and not await self._anything_due(self._clock.now()):
             return []
-        async with self._writing, self._sessions.begin() as session:
-            if first:
-                # Claims whose process died mid-send; in the same transaction, so an idle tick
-                # costs one short write transaction.
-                counts.stale_unknown, counts.released = await ledger.settle_stale_claims(
-                    session, now, self._options.lease
-                )
-            request = ClaimRequest(now, limit, self._replica, counts)
-            claims = await ledger.claim_retries(
-                session, request, catch_up=self._options.catch_up, kinds=tuple(self._sources)
+        tries = 1 if step.first else self._options.record_attempts
+        delay = 0.2
+        for tried in range(1, tries + 1):
+            found = ClaimCounts()
+            try:
+                async with self._writing, self._held.begin() as session:
+                    claims: list[Claim] = []
+                    if step.claim:
+                        claims = await self._claim(session, found, step.claim, step.first)
+                    results, marks = step.take(claims)
+                    now = self._clock.now()
+                    await ledger.record_results(session, results, now)
+                    await ledger.mark_attempted(session, [c.delivery_id for c in marks], now)
+            except SQLAlchemyError as error:
+                step.rolled_back()
+                if tried == tries:
+                    # The claims stay 'claimed' and turn 'unknown' when their lease runs out.
+                    log.error("could not record results (%d tries): %s", tried, error)
+                    raise
+                await asyncio.sleep(delay)
+                delay *= 2
+                continue
+            counts.expired += found.expired
+            counts.stale_unknown += found.stale_unknown
+            counts.released += found.released
+            return claims
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _claim(
+        self, session: AsyncSession, counts: ClaimCounts, limit: int, first: bool
+    ) -> list[Claim]:
+        now = self._clock.now()
+        if first:
+            # Claims whose process died mid-send; in the same transaction, so an idle tick
+            # costs one short write transaction.
+            counts.stale_unknown, counts.released = await ledger.settle_stale_claims(
+                session, now, self._options.lease
             )
-            for source in self._sources.values():
-                room = limit - len(claims)
-                if room <= 0:
-                    break
-                claims += await source.claim(session, replace(request, limit=room))
-            prepared = await self._prepare(session, claims)
-            await ledger.mark_attempted(
-                session, [claim.delivery_id for claim in prepared[:attempt]], now
-            )
-            return prepared
+        request = ClaimRequest(now, limit, self._replica, counts)
+        claims = await ledger.claim_retries(
+            session, request, catch_up=self._options.catch_up, kinds=tuple(self._sources)
+        )
+        for source in self._sources.values():
+            room = limit - len(claims)
+            if room <= 0:
+                break
+            claims += await source.claim(session, replace(request, limit=room))
+        return await self._prepare(session, claims)
 
     async def _prepare(self, session: AsyncSession, claims: list[Claim]) -> list[Claim]:
         prepared: dict[int, Claim] = {}
@@ -210,32 +251,6 @@ class DeliveryEngine:
                 done = await source.prepare(session, mine)
                 prepared.update((claim.delivery_id, claim) for claim in done)
         return [prepared.get(claim.delivery_id, claim) for claim in claims]
-
-    async def record(self, results: Sequence[SendResult], attempted: Sequence[Claim] = ()) -> None:
-        """Write a batch of results, and mark the `attempted` claims as handed to the
-        transport, in one transaction, retrying a database that hiccups."""
-        delay = 0.2
-        for attempt in range(1, self._options.record_attempts + 1):
-            try:
-                async with self._writing, self._sessions.begin() as session:
-                    now = self._clock.now()
-                    await ledger.record_results(session, results, now)
-                    await ledger.mark_attempted(
-                        session, [claim.delivery_id for claim in attempted], now
-                    )
-                return
-            except SQLAlchemyError as error:
-                if attempt == self._options.record_attempts:
-                    # The claims stay 'claimed' and turn 'unknown' when their lease runs out.
-                    log.error(
-                        "could not record %d results (%d claims not sent): %s",
-                        len(results),
-                        len(attempted),
-                        error,
-                    )
-                    raise
-                await asyncio.sleep(delay)
-                delay *= 2
 
     async def send(self, claim: Claim) -> SendResult:
         async with self._limit:

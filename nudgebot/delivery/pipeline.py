@@ -1,4 +1,4 @@
-"""One drain of the due queue: claims, sends and records overlap, so the pipe stays full."""
+"""One drain of the due queue: one writer records, claims and marks; sends overlap its passes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Protocol
 from sqlalchemy.exc import SQLAlchemyError
 
 from nudgebot.delivery.report import TickReport
+from nudgebot.delivery.step import Step
 from nudgebot.delivery.window import Pacer
 from nudgebot.domain.deliveries import Claim, ClaimCounts, SendResult
 from nudgebot.domain.statuses import DeliveryStatus
@@ -23,7 +24,7 @@ START_SLICE = 32
 
 
 class Stages(Protocol):
-    """What a drain needs from the engine: claim, send and record, and whether to stop."""
+    """What a drain needs from the engine: one write pass, a send, and whether to stop."""
 
     @property
     def stopping(self) -> bool: ...
@@ -36,13 +37,12 @@ class Stages(Protocol):
         """How many may be handed to the transport and not yet answered, now."""
         ...
 
-    async def claim(
-        self, counts: ClaimCounts, limit: int, *, first: bool, attempt: int
-    ) -> list[Claim]: ...
+    async def write(self, step: Step, counts: ClaimCounts) -> list[Claim]:
+        """One transaction: claim up to `step.claim`, then record and mark what `step.take`
+        hands back; returns the new claims."""
+        ...
 
     async def send(self, claim: Claim) -> SendResult: ...
-
-    async def record(self, results: list[SendResult], attempted: list[Claim]) -> None: ...
 
 
 class Pipeline:
@@ -64,60 +64,103 @@ class Pipeline:
         self._attempted = 0  # handed to the transport and not yet answered
         self._waiting: deque[Claim] = deque()  # claimed, not yet handed to the transport
         self._finished: list[SendResult] = []
-        self._wake = asyncio.Event()  # the ledger pass has something to write or hand out
-        self._room = asyncio.Event()  # the window has room again
+        self._wake = asyncio.Event()  # an answer came back: the writer has work
         self._sends: set[asyncio.Task[None]] = set()
         self._claiming = True
-        self._record_error: SQLAlchemyError | None = None
+        self._first = True
+        # A failed pass stops claiming and marking; the sends in flight still finish.
+        self._error: SQLAlchemyError | OSError | None = None
 
     async def run(self) -> None:
-        ledger = asyncio.create_task(self._ledger_loop())
-        try:
-            await self._claim_loop()
-        finally:
-            # Whatever stopped the claims, what was claimed is sent and recorded.
-            self._claiming = False
-            self._wake.set()
-            await ledger
-        if self._record_error is not None:
-            raise self._record_error
-
-    async def _claim_loop(self) -> None:
-        stages, report = self._stages, self._report
-        first = True
-        while not stages.stopping and self._record_error is None:
-            window = max(1, stages.window())
-            chunk = min(self._batch_size, window)
-            room = window - self._open
-            # Claim again once a quarter of a chunk is free: fewer, fuller transactions.
-            if room < max(1, chunk // 4):
-                self._room.clear()
-                await self._room.wait()
-                continue
-            limit = min(room, chunk)
-            counts = ClaimCounts()
-            # Claims already waiting go out first; otherwise the claim itself marks the ones
-            # that may go out at once, sparing them a transaction.
-            attempt = 0 if self._waiting else self._pacer.take(min(limit, self._free()))
-            claims = await stages.claim(counts, limit, first=first, attempt=attempt)
-            self._pacer.give_back(attempt - min(attempt, len(claims)))
-            first = False
-            report.expired += counts.expired
-            report.stale_unknown += counts.stale_unknown
-            report.released += counts.released
-            if not claims:
-                if counts.expired or counts.released:
-                    continue
-                return
-            report.batches += 1
-            report.claimed += len(claims)
-            self._open += len(claims)
-            self._waiting.extend(claims[attempt:])
-            self._wake.set()
-            await self._start(claims[:attempt])
+        while await self._pass():
+            pass
+        if self._error is not None:
+            raise self._error
 
     def _free(self) -> int:
         return max(0, self._stages.in_flight() - self._attempted)
+
+    def _claim_room(self) -> int:
+        """How many to claim in this pass: a full chunk, or less when the pipe needs it."""
+        if not self._claiming or self._error is not None:
+            return 0
+        if self._stages.stopping:
+            self._claiming = False
+            return 0
+        window = max(1, self._stages.window())
+        chunk = min(self._batch_size, window)
+        room = window - self._open
+        if room >= chunk:
+            return chunk
+        # A claim lengthens the pass the answers wait in to be recorded: claim less than a
+        # chunk only when fewer wait than one round trip sends, so the pipe cannot run dry.
+        if room >= max(1, chunk // 4) and len(self._waiting) < self._stages.in_flight():
+            return room
+        return 0
+
+    async def _pass(self) -> bool:
+        """One write pass, or a wait for work; False once the drain is over."""
+        if self._error is not None and self._finished:
+            # Unrecorded, they turn 'unknown' with the lease: never resent.
+            self._open -= len(self._finished)
+            self._finished = []
+        claim = self._claim_room()
+        if not claim and not self._finished and not self._may_mark():
+            if self._idle():
+                return False
+            await self._wait()
+            return True
+        step = _Pass(self, claim, self._first)
+        counts = ClaimCounts()
+        try:
+            claims = await self._stages.write(step, counts)
+        except (SQLAlchemyError, OSError) as error:
+            # Results unrecorded turn 'unknown' with the lease: never resent. Claims never
+            # marked are not sent: released with the lease, and resent.
+            self._error = error
+            self._claiming = False
+        else:
+            self._report.add(step.results)
+            self._count_claims(counts, claims, claim)
+            await self._start(step.marks)
+            self._waiting.extend(claims[step.attempt :])
+        if claim:
+            self._first = False
+        self._open -= len(step.results)
+        return True
+
+    def _may_mark(self) -> bool:
+        return (
+            self._error is None
+            and bool(self._waiting)
+            and self._free() > 0
+            and self._pacer.wait_for_next() == 0
+        )
+
+    def _idle(self) -> bool:
+        stuck = self._error is not None
+        return not self._claiming and not self._sends and (stuck or not self._waiting)
+
+    async def _wait(self) -> None:
+        self._wake.clear()
+        # Waiting claims go out when the pace allows, or when an answer frees a place.
+        pace = None
+        if self._waiting and self._free() and self._error is None:
+            pace = self._pacer.wait_for_next()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), pace)
+
+    def _count_claims(self, counts: ClaimCounts, claims: list[Claim], asked: int) -> None:
+        report = self._report
+        report.expired += counts.expired
+        report.stale_unknown += counts.stale_unknown
+        report.released += counts.released
+        if claims:
+            report.batches += 1
+            report.claimed += len(claims)
+            self._open += len(claims)
+        elif asked and not (counts.expired or counts.released):
+            self._claiming = False  # nothing more is due
 
     async def _start(self, claims: list[Claim]) -> None:
         self._attempted += len(claims)
@@ -141,44 +184,40 @@ class Pipeline:
         self._finished.append(result)
         self._wake.set()
 
-    def _idle(self) -> bool:
-        stuck = self._record_error is not None
-        return not self._claiming and not self._sends and (stuck or not self._waiting)
 
-    async def _ledger_loop(self) -> None:
-        # One writer: each pass records every result that came back and marks the claims the
-        # rate will let out next, in one transaction, then starts those sends. Passes run back
-        # to back while there is work (a group commit), so results wait for at most one pass
-        # and few sent messages are unrecorded at any instant.
-        while True:
-            group: list[Claim] = []
-            if self._waiting and self._record_error is None:
-                ready = self._pacer.take(min(len(self._waiting), self._free()))
-                group = [self._waiting.popleft() for _ in range(ready)]
-            if not self._finished and not group:
-                if self._idle():
-                    return
-                self._wake.clear()
-                # Waiting claims go out when the pace allows, or when an answer frees a place.
-                pace = self._pacer.wait_for_next() if self._waiting and self._free() else None
-                if self._record_error is not None:
-                    pace = None
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), pace)
-                continue
-            batch, self._finished = self._finished, []
-            await self._write(batch, group)
+class _Pass:
+    """A pipeline's write pass: takes the answers and the sends the pace allows at the last
+    moment, inside the transaction, so nothing that came back during the claim waits a pass."""
 
-    async def _write(self, batch: list[SendResult], group: list[Claim]) -> None:
-        if self._record_error is None:
-            try:
-                await self._stages.record(batch, group)
-            except SQLAlchemyError as error:
-                # Results unrecorded turn 'unknown' with the lease: never resent. The group was
-                # never marked, so it is not sent: released with the lease, and resent.
-                self._record_error = error
-            else:
-                self._report.add(batch)
-                await self._start(group)
-        self._open -= len(batch)
-        self._room.set()
+    def __init__(self, pipeline: Pipeline, claim: int, first: bool) -> None:
+        self._pipeline = pipeline
+        self.claim = claim
+        self.first = first
+        self.results: list[SendResult] = []  # kept across a retry: they must be recorded
+        self.marks: list[Claim] = []
+        self.attempt = 0  # how many of the new claims are among the marks
+        self._marking = True
+
+    def take(self, claims: list[Claim]) -> tuple[list[SendResult], list[Claim]]:
+        pipeline = self._pipeline
+        self.results += pipeline._finished
+        pipeline._finished = []
+        if not self._marking or pipeline._error is not None:
+            return self.results, []
+        free = pipeline._free()
+        ready = pipeline._pacer.take(min(len(pipeline._waiting), free))
+        self.marks = [pipeline._waiting.popleft() for _ in range(ready)]
+        if not pipeline._waiting:
+            # New claims go out after those already waiting.
+            self.attempt = pipeline._pacer.take(min(len(claims), free - ready))
+            self.marks += claims[: self.attempt]
+        return self.results, self.marks
+
+    def rolled_back(self) -> None:
+        pipeline = self._pipeline
+        waited = self.marks[: len(self.marks) - self.attempt]
+        pipeline._waiting.extendleft(reversed(waited))
+        pipeline._pacer.give_back(len(self.marks))
+        self.marks, self.attempt = [], 0
+        # A retry only records: the claim was rolled back with the rest.
+        self.claim, self.first, self._marking = 0, False, False

@@ -1,0 +1,60 @@
+"""The write passes' own connection, held through a drain: no pool checkout per pass."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+
+class HeldConnection:
+    """Transactions on one connection kept between them while `hold()` lasts, else the pool's.
+
+    A checkout costs a round trip or two (PostgreSQL's pre-ping, the reset on return) that
+    every answer waiting to be recorded would wait for, hundreds of times a second.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        bind = sessions.kw.get("bind")
+        self._engine = bind if isinstance(bind, AsyncEngine) else None
+        self._connection: AsyncConnection | None = None
+        self._holders = 0
+
+    @contextlib.asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        # Counted: two ticks may overlap (a direct call beside the scheduled one), and the one
+        # that ends first must not close the connection under the other's pass.
+        self._holders += 1
+        try:
+            yield
+        finally:
+            self._holders -= 1
+            if not self._holders:
+                await self._release()
+
+    @contextlib.asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncSession]:
+        """A session in a transaction, committed on leaving, rolled back on an error."""
+        if not self._holders or self._engine is None:
+            async with self._sessions.begin() as session:
+                yield session
+            return
+        if self._connection is None:
+            self._connection = await self._engine.connect()
+        try:
+            session = AsyncSession(self._connection, expire_on_commit=False)
+            async with session, session.begin():
+                yield session
+        except SQLAlchemyError:
+            # The connection may be broken: the next pass takes a fresh one from the pool.
+            await self._release()
+            raise
+
+    async def _release(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(SQLAlchemyError, OSError):
+                await connection.close()
