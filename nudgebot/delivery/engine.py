@@ -34,6 +34,7 @@ from nudgebot.delivery.window import (
     RoundTrip,
     claim_window,
     in_flight_limit,
+    window_ceiling,
 )
 from nudgebot.domain.deliveries import Claim, ClaimCounts, ClaimRequest, SendResult
 from nudgebot.domain.statuses import DeliveryStatus
@@ -161,7 +162,9 @@ class DeliveryEngine:
     def window(self) -> int:
         """Messages to hold claimed and unrecorded: from the rate and the measured round trip."""
         return claim_window(
-            self._options.bulk_rate, self.round_trip.seconds, ceiling=self._options.concurrency
+            self._options.bulk_rate,
+            self.round_trip.seconds,
+            ceiling=window_ceiling(self._options.concurrency),
         )
 
     def in_flight(self) -> int:

@@ -18,6 +18,7 @@ from nudgebot.delivery.window import (
     RoundTrip,
     claim_window,
     in_flight_limit,
+    window_ceiling,
 )
 
 rates = st.floats(min_value=0.1, max_value=100_000, allow_nan=False)
@@ -57,7 +58,13 @@ def test_at_the_defaults_a_crash_can_cost_at_most_eight() -> None:
 
 
 def test_at_a_thousand_a_second_the_window_is_a_hundred_not_the_concurrency() -> None:
-    assert claim_window(1000, 0.05, ceiling=256) == 100
+    assert claim_window(1000, 0.05, ceiling=window_ceiling(256)) == 100
+
+
+def test_a_full_wire_leaves_as_much_again_to_wait_for_marking_and_recording() -> None:
+    # At concurrency 256 a window of 256 left nothing beside a full wire: sends waited on claims.
+    assert window_ceiling(256) == 512
+    assert claim_window(100_000, 0.05, ceiling=window_ceiling(256)) == 512
 
 
 @given(rates, round_trips, ceilings)
