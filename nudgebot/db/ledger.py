@@ -6,11 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, bindparam, exists, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from nudgebot.db.models import Base, Delivery, Subscriber, split_seen
 from nudgebot.domain.deliveries import Claim, ClaimRequest, SendResult
 from nudgebot.domain.statuses import DeliveryKind, DeliveryStatus
+
+# Where a write pass's Core statements run: a session's transaction, or a connection's.
+Executor = AsyncSession | AsyncConnection
 
 # A moment: a datetime, or a bound parameter standing for one in a statement built once.
 Moment = datetime | ColumnElement[datetime]
@@ -73,10 +76,10 @@ async def settle_stale_claims(
     return len(unknown.all()), len(released.all())
 
 
-async def mark_attempted(session: AsyncSession, delivery_ids: Sequence[int], now: datetime) -> None:
+async def mark_attempted(executor: Executor, delivery_ids: Sequence[int], now: datetime) -> None:
     """Record that these claims are about to be handed to the transport (commit before sending)."""
     if delivery_ids:
-        await session.execute(
+        await executor.execute(
             update(Delivery).where(Delivery.id.in_(delivery_ids)).values(attempted_at=now)
         )
 
@@ -130,9 +133,7 @@ async def claim_retries(
     return claims
 
 
-async def record_results(
-    session: AsyncSession, results: Sequence[SendResult], now: datetime
-) -> None:
+async def record_results(executor: Executor, results: Sequence[SendResult], now: datetime) -> None:
     """Write every result of a batch in the caller's one transaction."""
     if not results:
         return
@@ -140,7 +141,7 @@ async def record_results(
     # primary key: that one raises when a row is gone, and a subscriber who used /forget while
     # their tip was in flight has no rows left. Their result is simply dropped.
     table = Base.metadata.tables[Delivery.__tablename__]
-    await session.execute(
+    await executor.execute(
         update(table).where(table.c.id == bindparam("delivery_id")),
         [
             {
@@ -160,9 +161,9 @@ async def record_results(
             DeliveryStatus.FAILED,
             DeliveryStatus.EXPIRED,
         ):
-            await _unsee(session, result.claim.subscriber_id, result.claim.tip_id)
+            await _unsee(executor, result.claim.subscriber_id, result.claim.tip_id)
         if result.subscriber_status is not None:
-            await session.execute(
+            await executor.execute(
                 update(Subscriber)
                 .where(Subscriber.id == result.claim.subscriber_id)
                 .values(
@@ -173,15 +174,17 @@ async def record_results(
                 )
             )
         if result.new_chat_id is not None:
-            await session.execute(
+            await executor.execute(
                 update(Subscriber)
                 .where(Subscriber.id == result.claim.subscriber_id)
                 .values(chat_id=result.new_chat_id, updated_at=now)
             )
 
 
-async def _unsee(session: AsyncSession, subscriber_id: int, tip_id: str | None) -> None:
+async def _unsee(executor: Executor, subscriber_id: int, tip_id: str | None) -> None:
     # A tip that never arrived goes back into the cycle, so no habit is skipped for good.
-    row = await session.get(Subscriber, subscriber_id, with_for_update=True)
-    if row is not None:
-        row.cycle_seen = ",".join(t for t in split_seen(row.cycle_seen) if t != tip_id)
+    mine = Subscriber.id == subscriber_id
+    seen = await executor.scalar(select(Subscriber.cycle_seen).where(mine).with_for_update())
+    if seen is not None:
+        kept = ",".join(t for t in split_seen(seen) if t != tip_id)
+        await executor.execute(update(Subscriber).where(mine).values(cycle_seen=kept))

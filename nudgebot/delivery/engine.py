@@ -21,7 +21,6 @@ from nudgebot.clock import Clock
 from nudgebot.db import ledger
 from nudgebot.db.engine import READ_ONLY
 from nudgebot.db.types import UTCDateTime
-from nudgebot.delivery.held import HeldConnection
 from nudgebot.delivery.options import EngineOptions
 from nudgebot.delivery.outcomes import result_of_error, retry_delay
 from nudgebot.delivery.pipeline import Pipeline
@@ -36,6 +35,7 @@ from nudgebot.delivery.window import (
     in_flight_limit,
     window_ceiling,
 )
+from nudgebot.delivery.writer import Writer
 from nudgebot.domain.deliveries import Claim, ClaimCounts, ClaimRequest, SendResult
 from nudgebot.domain.statuses import DeliveryStatus
 
@@ -67,11 +67,7 @@ class DeliveryEngine:
         self._options = options
         self._replica = uuid.uuid4().hex
         self._limit = asyncio.Semaphore(options.concurrency)
-        # One write transaction at a time from this process: a claim and a record that overlap
-        # on SQLite meet its busy handler, which sleeps up to 100 ms between tries, while sends
-        # wait for their marking and results for their recording.
-        self._writing = asyncio.Lock()
-        self._held = HeldConnection(sessions)
+        self._writer = Writer(sessions, clock, self._claim, attempts=options.record_attempts)
         # Sizes the claim window (Little's law); kept across ticks, as the network is.
         self.round_trip = RoundTrip(time.monotonic)
         self.answered = AnsweredRate(time.monotonic)
@@ -85,6 +81,10 @@ class DeliveryEngine:
     @property
     def stopping(self) -> bool:
         return self._stopping
+
+    @property
+    def claims_beside(self) -> bool:
+        return self._writer.claims_beside
 
     async def kick(self) -> None:
         """Start draining, or ask the running drain to look again: never skipped, never doubled."""
@@ -126,7 +126,7 @@ class DeliveryEngine:
         started = time.perf_counter()
         pipeline = Pipeline(self, report, pacer=self._pacer, batch_size=self._options.batch_size)
         try:
-            async with self._held.hold():
+            async with self._writer.hold():
                 await pipeline.run()
         finally:
             self.totals.merge(report)
@@ -187,43 +187,17 @@ class DeliveryEngine:
         """Write a batch of results and mark the `attempted` claims, in one transaction."""
         await self.write(FixedStep(list(results), list(attempted)), ClaimCounts())
 
-    async def write(self, step: Step, counts: ClaimCounts) -> list[Claim]:
+    async def write(self, step: Step, counts: ClaimCounts, *, beside: bool = False) -> list[Claim]:
         """One write pass, one transaction: claim up to `step.claim`, then record and mark what
-        `step.take` hands back at that moment; returns the new claims.
+        `step.take` hands back at that moment; returns the new claims. `beside`: on the claims'
+        own connection, beside the other passes (only when `claims_beside`).
 
-        A failed pass is retried with backoff while the database hiccups, claiming and marking
-        nothing more (it was all rolled back); a drain's first claim fails at once: the next
-        tick tries again.
+        A failed pass is retried while the database hiccups; a drain's first claim probes
+        first, and fails at once: the next tick tries again.
         """
         if step.first and not await self._anything_due(self._clock.now()):
             return []
-        tries = 1 if step.first else self._options.record_attempts
-        delay = 0.2
-        for tried in range(1, tries + 1):
-            found = ClaimCounts()
-            try:
-                async with self._writing, self._held.begin() as session:
-                    claims: list[Claim] = []
-                    if step.claim:
-                        claims = await self._claim(session, found, step.claim, step.first)
-                    results, marks = step.take(claims)
-                    now = self._clock.now()
-                    await ledger.record_results(session, results, now)
-                    await ledger.mark_attempted(session, [c.delivery_id for c in marks], now)
-            except SQLAlchemyError as error:
-                step.rolled_back()
-                if tried == tries:
-                    # The claims stay 'claimed' and turn 'unknown' when their lease runs out.
-                    log.error("could not record results (%d tries): %s", tried, error)
-                    raise
-                await asyncio.sleep(delay)
-                delay *= 2
-                continue
-            counts.expired += found.expired
-            counts.stale_unknown += found.stale_unknown
-            counts.released += found.released
-            return claims
-        raise AssertionError("unreachable")  # pragma: no cover
+        return await self._writer.write(step, counts, beside=beside)
 
     async def _claim(
         self, session: AsyncSession, counts: ClaimCounts, limit: int, first: bool

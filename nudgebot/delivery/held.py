@@ -23,6 +23,11 @@ class HeldConnection:
         self._connection: AsyncConnection | None = None
         self._holders = 0
 
+    @property
+    def dialect(self) -> str | None:
+        """The database's dialect name ('sqlite', 'postgresql'), or None when unknown."""
+        return None if self._engine is None else self._engine.dialect.name
+
     @contextlib.asynccontextmanager
     async def hold(self) -> AsyncIterator[None]:
         # Counted: two ticks may overlap (a direct call beside the scheduled one), and the one
@@ -50,6 +55,22 @@ class HeldConnection:
                 yield session
         except SQLAlchemyError:
             # The connection may be broken: the next pass takes a fresh one from the pool.
+            await self._release()
+            raise
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection | AsyncSession]:
+        """Like `begin`, without an ORM session when held: for passes of Core statements only."""
+        if not self._holders or self._engine is None:
+            async with self.begin() as session:
+                yield session
+            return
+        if self._connection is None:
+            self._connection = await self._engine.connect()
+        try:
+            async with self._connection.begin():
+                yield self._connection
+        except SQLAlchemyError:
             await self._release()
             raise
 

@@ -11,7 +11,7 @@ from typing import Protocol
 from sqlalchemy.exc import SQLAlchemyError
 
 from nudgebot.delivery.report import TickReport
-from nudgebot.delivery.step import Step
+from nudgebot.delivery.step import FixedStep, Step
 from nudgebot.delivery.window import Pacer
 from nudgebot.domain.deliveries import Claim, ClaimCounts, SendResult
 from nudgebot.domain.statuses import DeliveryStatus
@@ -29,6 +29,11 @@ class Stages(Protocol):
     @property
     def stopping(self) -> bool: ...
 
+    @property
+    def claims_beside(self) -> bool:
+        """Whether a claim may run beside the passes that record and mark (PostgreSQL)."""
+        ...
+
     def window(self) -> int:
         """How many messages may be claimed and not yet recorded, now."""
         ...
@@ -37,9 +42,9 @@ class Stages(Protocol):
         """How many may be handed to the transport and not yet answered, now."""
         ...
 
-    async def write(self, step: Step, counts: ClaimCounts) -> list[Claim]:
+    async def write(self, step: Step, counts: ClaimCounts, *, beside: bool = False) -> list[Claim]:
         """One transaction: claim up to `step.claim`, then record and mark what `step.take`
-        hands back; returns the new claims."""
+        hands back; returns the new claims. `beside`: on the claims' own connection."""
         ...
 
     async def send(self, claim: Claim) -> SendResult: ...
@@ -66,14 +71,23 @@ class Pipeline:
         self._finished: list[SendResult] = []
         self._wake = asyncio.Event()  # an answer came back: the writer has work
         self._sends: set[asyncio.Task[None]] = set()
+        self._claim: asyncio.Task[None] | None = None  # a claim running beside the passes
         self._claiming = True
         self._first = True
         # A failed pass stops claiming and marking; the sends in flight still finish.
-        self._error: SQLAlchemyError | OSError | None = None
+        self._error: Exception | None = None
 
     async def run(self) -> None:
-        while await self._pass():
-            pass
+        try:
+            while await self._pass():
+                pass
+        finally:
+            claim = self._claim
+            if claim is not None:
+                # The drain was cancelled (a stop's deadline): a claim never committed is
+                # nothing; one committed and never marked is released with the lease.
+                claim.cancel()
+                await asyncio.gather(claim, return_exceptions=True)
         if self._error is not None:
             raise self._error
 
@@ -82,7 +96,7 @@ class Pipeline:
 
     def _claim_room(self) -> int:
         """How many to claim in this pass: a full chunk, or less when the pipe needs it."""
-        if not self._claiming or self._error is not None:
+        if not self._claiming or self._error is not None or self._claim is not None:
             return 0
         if self._stages.stopping:
             self._claiming = False
@@ -105,6 +119,9 @@ class Pipeline:
             self._open -= len(self._finished)
             self._finished = []
         claim = self._claim_room()
+        if claim and not self._first and self._stages.claims_beside:
+            self._claim = asyncio.create_task(self._claim_beside(claim))
+            claim = 0
         if not claim and not self._finished and not self._may_mark():
             if self._idle():
                 return False
@@ -129,6 +146,23 @@ class Pipeline:
         self._open -= len(step.results)
         return True
 
+    async def _claim_beside(self, limit: int) -> None:
+        """A claim on its own connection while the passes go on recording and marking; its
+        claims join the queue when it commits."""
+        counts = ClaimCounts()
+        try:
+            claims = await self._stages.write(FixedStep(claim=limit), counts, beside=True)
+        except Exception as error:
+            # Raised when the drain ends, after the sends in flight are recorded.
+            self._error = error
+            self._claiming = False
+        else:
+            self._count_claims(counts, claims, limit)
+            self._waiting.extend(claims)
+        finally:
+            self._claim = None
+            self._wake.set()
+
     def _may_mark(self) -> bool:
         return (
             self._error is None
@@ -139,7 +173,8 @@ class Pipeline:
 
     def _idle(self) -> bool:
         stuck = self._error is not None
-        return not self._claiming and not self._sends and (stuck or not self._waiting)
+        quiet = not self._claiming and not self._sends and self._claim is None
+        return quiet and (stuck or not self._waiting)
 
     async def _wait(self) -> None:
         self._wake.clear()
