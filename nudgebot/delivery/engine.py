@@ -195,8 +195,10 @@ class DeliveryEngine:
         A failed pass is retried while the database hiccups; a drain's first claim probes
         first, and fails at once: the next tick tries again.
         """
-        if step.first and not await self._anything_due(self._clock.now()):
-            return []
+        if step.first:
+            if not await self._anything_due(self._clock.now()):
+                return []
+            await self._writer.ready()
         return await self._writer.write(step, counts, beside=beside)
 
     async def _claim(

@@ -40,6 +40,11 @@ class HeldConnection:
             if not self._holders:
                 await self._release()
 
+    async def open(self) -> None:
+        """Connect now, while held, rather than at the next pass."""
+        if self._holders and self._engine is not None and self._connection is None:
+            self._connection = await self._engine.connect()
+
     @contextlib.asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncSession]:
         """A session in a transaction, committed on leaving, rolled back on an error."""

@@ -55,6 +55,12 @@ class Writer:
         async with self._held.hold(), self._held_claims.hold():
             yield
 
+    async def ready(self) -> None:
+        """Before a drain's first send: open the claims' connection on PostgreSQL now, so its
+        set-up does not take the event loop from sends in flight (a new process connects)."""
+        if self.claims_beside:
+            await self._held_claims.open()
+
     async def write(self, step: Step, counts: ClaimCounts, *, beside: bool = False) -> list[Claim]:
         """One write pass, one transaction: claim up to `step.claim`, then record and mark what
         `step.take` hands back at that moment; returns the new claims. `beside`: on the claims'

@@ -60,3 +60,16 @@ async def test_a_mark_commits_while_a_claim_runs_beside_it_on_postgresql_only(
         slow.release.set()
         await asyncio.gather(claiming, marking)
     assert await marked(sessions, tip)
+
+
+async def test_before_the_first_send_the_claims_connection_is_open_on_postgresql_only(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # Opening it later, mid-drain, took the event loop from the sends in flight.
+    engine = sessions.kw["bind"]
+    writer = Writer(sessions, ManualClock(NINE), SlowClaim(), attempts=1)
+    async with writer.hold():
+        before = engine.pool.checkedout()
+        await writer.ready()
+        opened = engine.pool.checkedout() - before
+    assert opened == (1 if writer.claims_beside else 0)
