@@ -42,8 +42,8 @@ class HeldConnection:
 
     async def open(self) -> None:
         """Connect now, while held, rather than at the next pass."""
-        if self._holders and self._engine is not None and self._connection is None:
-            self._connection = await self._engine.connect()
+        if self._holders and self._engine is not None:
+            await self._connected(self._engine)
 
     @contextlib.asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncSession]:
@@ -52,16 +52,10 @@ class HeldConnection:
             async with self._sessions.begin() as session:
                 yield session
             return
-        if self._connection is None:
-            self._connection = await self._engine.connect()
-        try:
-            session = AsyncSession(self._connection, expire_on_commit=False)
+        async with self._kept(self._engine) as connection:
+            session = AsyncSession(connection, expire_on_commit=False)
             async with session, session.begin():
                 yield session
-        except SQLAlchemyError:
-            # The connection may be broken: the next pass takes a fresh one from the pool.
-            await self._release()
-            raise
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection | AsyncSession]:
@@ -70,12 +64,22 @@ class HeldConnection:
             async with self.begin() as session:
                 yield session
             return
+        async with self._kept(self._engine) as connection, connection.begin():
+            yield connection
+
+    async def _connected(self, engine: AsyncEngine) -> AsyncConnection:
         if self._connection is None:
-            self._connection = await self._engine.connect()
+            self._connection = await engine.connect()
+        return self._connection
+
+    @contextlib.asynccontextmanager
+    async def _kept(self, engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+        """The held connection, given up after a database error inside."""
+        connection = await self._connected(engine)
         try:
-            async with self._connection.begin():
-                yield self._connection
+            yield connection
         except SQLAlchemyError:
+            # The connection may be broken: the next pass takes a fresh one from the pool.
             await self._release()
             raise
 

@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nudgebot.clock import Clock
 from nudgebot.db import ledger
@@ -107,9 +107,7 @@ class Writer:
             await self._record(session, step, claims)
         return claims
 
-    async def _record(
-        self, executor: AsyncSession | AsyncConnection, step: Step, claims: list[Claim]
-    ) -> None:
+    async def _record(self, executor: ledger.Executor, step: Step, claims: list[Claim]) -> None:
         results, marks = step.take(claims)
         now = self._clock.now()
         await ledger.record_results(executor, results, now)
