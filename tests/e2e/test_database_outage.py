@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,8 @@ class Outage:
     def __init__(self, database: AsyncEngine) -> None:
         self.down = False
         self.after_claim_rows = False  # go down right after the claim rows are written
+        self.after_marking = False  # go down right after sends are marked as handed over
+        self.fail_one_marking = False  # fail the next marking statement once, then recover
         self.failed = 0
         event.listen(database.sync_engine, "before_cursor_execute", self._statement)
         event.listen(database.sync_engine, "after_cursor_execute", self._written)
@@ -38,7 +41,10 @@ class Outage:
         self.failed += 1
         raise OperationalError("(outage injected by the test)", None, ConnectionError("down"))
 
-    def _statement(self, *args: Any, **kwargs: Any) -> None:
+    def _statement(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if self.fail_one_marking and "SET attempted_at" in statement:
+            self.fail_one_marking = False
+            self._fail()
         if self.down:
             self._fail()
 
@@ -46,6 +52,8 @@ class Outage:
         if self.after_claim_rows and statement.lstrip().upper().startswith(
             "INSERT INTO DELIVERIES"
         ):
+            self.down = True
+        if self.after_marking and "SET attempted_at" in statement:
             self.down = True
 
     def _commit(self, *args: Any) -> None:
@@ -140,6 +148,48 @@ async def test_an_outage_as_the_claim_commits_sends_nothing_then_all_go_out_once
     tips = tips_received(bot.fake)
     assert len(tips) == SUBSCRIBERS
     assert max(tips.values()) == 1
+    await assert_every_tip_named_a_committed_claim(bot)
+
+
+async def test_an_outage_as_sends_are_marked_keeps_them_from_the_wire_then_all_go_out_once(
+    bot: Bot, outage: Outage
+) -> None:
+    # The sends start while their marking is written; they wait for its commit, which fails.
+    outage.after_marking = True
+    bot.clock.set(DUE)
+    with pytest.raises(SQLAlchemyError):
+        await bot.deliver_now()
+    await bot.engine.wait_idle()
+    assert outage.failed
+    assert bot.fake.calls_to("sendMessage") == []
+
+    outage.after_marking = outage.down = False
+    bot.clock.advance(AFTER_THE_LEASE)
+    await deliver_everything(bot)
+    tips = tips_received(bot.fake)
+    ledger = await ledger_by_chat(bot.app.bot_data.runtime.settings.database_url)
+    assert len(tips) == SUBSCRIBERS
+    assert max(tips.values()) == 1
+    assert set(ledger.values()) == {"sent"}  # never marked, so released and resent: no unknown
+    await assert_every_tip_named_a_committed_claim(bot)
+
+
+async def test_a_marking_that_fails_once_sends_each_tip_once_and_loses_none(
+    bot: Bot, outage: Outage
+) -> None:
+    outage.fail_one_marking = True
+    bot.clock.set(DUE)
+    # A drain's first pass claims and marks together and fails at once (the next tick tries
+    # again); a later pass is retried. Either way nothing it marked went out.
+    with contextlib.suppress(SQLAlchemyError):
+        await bot.deliver_now()
+    await deliver_everything(bot)
+    tips = tips_received(bot.fake)
+    ledger = await ledger_by_chat(bot.app.bot_data.runtime.settings.database_url)
+    assert outage.failed == 1
+    assert len(tips) == SUBSCRIBERS
+    assert max(tips.values()) == 1
+    assert set(ledger.values()) == {"sent"}
     await assert_every_tip_named_a_committed_claim(bot)
 
 
