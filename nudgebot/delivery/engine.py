@@ -188,13 +188,8 @@ class DeliveryEngine:
         await self.write(FixedStep(list(results), list(attempted)), ClaimCounts())
 
     async def write(self, step: Step, counts: ClaimCounts, *, beside: bool = False) -> list[Claim]:
-        """One write pass, one transaction: claim up to `step.claim`, then record and mark what
-        `step.take` hands back at that moment; returns the new claims. `beside`: on the claims'
-        own connection, beside the other passes (only when `claims_beside`).
-
-        A failed pass is retried while the database hiccups; a drain's first claim probes
-        first, and fails at once: the next tick tries again.
-        """
+        """One write pass (`Writer.write`); a drain's first claim probes first, and opens the
+        claims' connection before any send."""
         if step.first:
             if not await self._anything_due(self._clock.now()):
                 return []

@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from nudgebot.db.ledger import Executor
+
 
 class HeldConnection:
     """Transactions on one connection kept between them while `hold()` lasts, else the pool's.
@@ -58,7 +60,7 @@ class HeldConnection:
                 yield session
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncConnection | AsyncSession]:
+    async def transaction(self) -> AsyncIterator[Executor]:
         """Like `begin`, without an ORM session when held: for passes of Core statements only."""
         if not self._holders or self._engine is None:
             async with self.begin() as session:
