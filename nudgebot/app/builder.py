@@ -20,7 +20,7 @@ from nudgebot.content.model import Content
 from nudgebot.content.zone_countries import load_zone_countries
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.delivery.engine import DeliveryEngine
-from nudgebot.delivery.options import EngineOptions
+from nudgebot.delivery.options import PAID_BROADCAST_RATE, EngineOptions
 from nudgebot.delivery.report import TickReport
 from nudgebot.delivery.source import Source
 from nudgebot.delivery.sources.broadcasts import BroadcastSource
@@ -206,5 +206,5 @@ def _polling_request(settings: Settings) -> BaseRequest:
 
 
 def _rate_limiter(settings: Settings) -> BaseRateLimiter[int]:
-    paid_rate = 1000.0 if settings.paid_broadcast else settings.send_rate
+    paid_rate = PAID_BROADCAST_RATE if settings.paid_broadcast else settings.send_rate
     return SendRateLimiter(overall_per_second=settings.send_rate, paid_per_second=paid_rate)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from nudgebot.telegram.rate_limiter import paid_bucket
+
 # Telegram's ceiling for messages sent with allow_paid_broadcast.
 PAID_BROADCAST_RATE = 1000.0
 
@@ -27,5 +29,9 @@ class EngineOptions:
 
     @property
     def bulk_rate(self) -> float:
-        """Messages per second the engine's sends go out at: paid broadcasts have their own."""
-        return PAID_BROADCAST_RATE if self.paid_broadcast else self.send_rate
+        """Messages per second the engine's sends go out at: paid broadcasts have their own
+        bucket in the rate limiter, refilled a little slower than Telegram's 1,000/s to make
+        room for its burst."""
+        if self.paid_broadcast:
+            return paid_bucket(PAID_BROADCAST_RATE)[0]
+        return self.send_rate

@@ -21,7 +21,7 @@ from telegram.warnings import PTBDeprecationWarning
 from nudgebot.telegram.send_class import is_bulk
 from nudgebot.telegram.token_queue import EPSILON, Ticket, TokenBucket, TokenQueue
 
-__all__ = ["SendRateLimiter"]
+__all__ = ["PAID_BURST_SECONDS", "SendRateLimiter", "paid_bucket"]
 
 _LOGGER = logging.getLogger(__name__)
 # Methods that put a message into a chat; only these count against Telegram's flood limits.
@@ -31,6 +31,11 @@ _NOT_SENDING: Final = frozenset({"sendChatAction"})
 _EVICT_PER_CALL: Final = 2
 # Under a flood of replies, bulk sends still get one token in four.
 _BULK_SHARE: Final = 0.25
+# The paid bucket saves up this much of its rate. The delivery engine marks the sends of a
+# write pass as handed to the transport in one commit; spaced 1 ms apart at 1,000/s, the
+# last of a pass's 16 waited 16 ms here, marked, and a kill -9 made it 'unknown' though it
+# never left (tests/e2e/test_kill.py, docs/performance.md).
+PAID_BURST_SECONDS: Final = 0.016
 
 Callback = Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]]
 
@@ -65,7 +70,7 @@ class SendRateLimiter(BaseRateLimiter[int]):
     Replies go first: a send made inside `bulk_sends()` (tips, reminders, summaries,
     broadcasts) waits for the overall rate behind every reply, yet keeps at least `bulk_share`
     of the tokens while both wait. Requests with `allow_paid_broadcast` use a separate overall
-    bucket at `paid_per_second`.
+    bucket at `paid_per_second` (`paid_bucket`: a short burst, the same bound per second).
     A rate of 0 switches that limit off. `clock` must agree with the event loop's clock
     (asyncio's default loop uses time.monotonic).
     """
@@ -101,14 +106,14 @@ class SendRateLimiter(BaseRateLimiter[int]):
             raise ValueError("max_retries must not be negative")
         self._clock = clock
 
-        def queue(rate: float) -> TokenQueue | None:
+        def queue(rate: float, burst: int) -> TokenQueue | None:
             if not rate:
                 return None
             bucket = TokenBucket(rate, burst, burst)
             return TokenQueue(bucket, lambda: self._halt_until, clock, bulk_share)
 
-        self._overall = queue(overall_per_second)
-        self._paid = queue(paid_per_second)
+        self._overall = queue(overall_per_second, burst)
+        self._paid = queue(*paid_bucket(paid_per_second))
         self._private_interval = 1 / private_chat_per_second if private_chat_per_second else 0.0
         self._group_interval = 60 / group_per_minute if group_per_minute else 0.0
         self._chat_burst = chat_burst
@@ -244,6 +249,14 @@ class SendRateLimiter(BaseRateLimiter[int]):
             if not chat.idle(now):
                 return
             del self._chats[key]
+
+
+def paid_bucket(per_second: float) -> tuple[float, int]:
+    """The paid bucket's refill rate and burst: a burst of `PAID_BURST_SECONDS` of the rate,
+    refilled at `per_second` - burst + 1, so that no second holds more than `per_second` + 1
+    sends, as with a burst of one (16 at 985/s for Telegram's 1,000/s)."""
+    burst = max(1, math.floor(max(per_second, 0.0) * PAID_BURST_SECONDS))
+    return per_second - (burst - 1), burst
 
 
 def _chat_key(endpoint: str, data: dict[str, Any]) -> int | str | None:

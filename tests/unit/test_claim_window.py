@@ -7,6 +7,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nudgebot.delivery.options import PAID_BROADCAST_RATE, EngineOptions
 from nudgebot.delivery.window import (
     IN_FLIGHT_FLOOR,
     LEAST_ROUND_TRIP_FLOOR,
@@ -20,6 +21,7 @@ from nudgebot.delivery.window import (
     in_flight_limit,
     window_ceiling,
 )
+from nudgebot.telegram.rate_limiter import paid_bucket
 
 rates = st.floats(min_value=0.1, max_value=100_000, allow_nan=False)
 round_trips = st.floats(min_value=0.0, max_value=5.0, allow_nan=False)
@@ -148,3 +150,10 @@ def test_sends_taken_and_not_used_are_given_back() -> None:
     assert pacer.take(5) == 5
     pacer.give_back(3)
     assert pacer.take(5) == 3
+
+
+def test_paid_broadcasts_are_paced_at_the_rate_the_limiters_paid_bucket_refills() -> None:
+    # Marked faster than the limiter lets them out, sends would wait in it, marked.
+    options = EngineOptions(paid_broadcast=True, send_rate=30)
+    assert options.bulk_rate == paid_bucket(PAID_BROADCAST_RATE)[0] == 985
+    assert EngineOptions(send_rate=30).bulk_rate == 30

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import datetime as dt
 import selectors
 from collections.abc import Callable, Coroutine, Mapping
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from nudgebot.telegram.rate_limiter import SendRateLimiter
+from nudgebot.telegram.rate_limiter import SendRateLimiter, paid_bucket
 
 EPS = 1e-6
 
@@ -294,11 +295,57 @@ def test_paid_broadcast_may_exceed_the_free_overall_rate() -> None:
         )
 
         times = api.times()
-        assert times[-1] == pytest.approx(495 / 1000, abs=0.01)
-        for start in times:
-            assert sum(start <= t < start + 0.1 for t in times) <= 100 + 5
+        assert times[-1] == pytest.approx(484 / 985, abs=0.001)
 
     in_virtual_time(scenario)
+
+
+def test_paid_sends_leave_in_a_burst_of_16_then_one_every_985th_of_a_second() -> None:
+    async def scenario() -> None:
+        rl, api = limiter(paid_per_second=1000), FakeBotApi()
+        await asyncio.gather(
+            *(call(rl, api, chat_id=c, allow_paid_broadcast=True) for c in range(1, 41))
+        )
+
+        times = api.times()
+        assert times[:16] == [0.0] * 16
+        assert all(b - a == pytest.approx(1 / 985) for a, b in pairwise(times[15:]))
+
+    in_virtual_time(scenario)
+
+
+def test_paid_sends_hold_no_more_than_the_rate_and_one_in_any_second() -> None:
+    async def scenario() -> None:
+        rl, api = limiter(paid_per_second=1000), FakeBotApi()
+        await asyncio.gather(
+            *(call(rl, api, chat_id=c, allow_paid_broadcast=True) for c in range(1, 3001))
+        )
+
+        times = api.times()
+        for first, start in enumerate(times):
+            within = bisect.bisect_right(times, start + 1 + EPS) - first
+            assert within <= 1000 + 1
+
+    in_virtual_time(scenario)
+
+
+def test_no_paid_burst_when_a_halt_ends() -> None:
+    async def scenario() -> None:
+        rl = limiter(paid_per_second=1000)
+        api = FakeBotApi(faults={1: [flood(2)]}, round_trip=0.1)
+        await asyncio.gather(
+            *(call(rl, api, chat_id=c, allow_paid_broadcast=True) for c in range(1, 201))
+        )
+
+        after = sorted(t for t in api.times() if t > 0.1)
+        assert all(b - a >= 1 / 985 - EPS for a, b in pairwise(after))
+
+    in_virtual_time(scenario)
+
+
+def test_a_slow_paid_rate_has_no_burst() -> None:
+    assert paid_bucket(30) == (30, 1)
+    assert paid_bucket(1000) == (985, 16)
 
 
 def test_idle_chat_entries_are_evicted() -> None:
