@@ -11,6 +11,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Awaitable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,7 +34,7 @@ from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.db.migrate import upgrade_to_head
 from nudgebot.db.models import Delivery, Subscriber
 from nudgebot.delivery.engine import DeliveryEngine
-from nudgebot.delivery.options import EngineOptions
+from nudgebot.delivery.options import PAID_BROADCAST_RATE, EngineOptions
 from nudgebot.delivery.sources.tips import TipSource
 from nudgebot.domain.statuses import SubscriberStatus
 from nudgebot.render.keyboards import as_buttons, tip_buttons
@@ -145,15 +146,20 @@ async def run_engine(
     """Ticks until every subscriber has a delivery row; returns (seconds, cpu seconds, ticks)."""
     request = LeanHttpRequest(connection_pool_size=args.concurrency, pool_timeout=None)
     bot: Bot
-    if args.rate_limiter == "send":
-        limiter = SendRateLimiter(overall_per_second=100_000, burst=args.concurrency, chat_burst=3)
-        bot = ExtBot(TOKEN, base_url=base_url, request=request, rate_limiter=limiter)
-    else:
-        bot = Bot(TOKEN, base_url=base_url, request=request)
     # The engine paces its sends at the limiter's rate: the same 100,000/s, unlimited here.
     options = EngineOptions(
         concurrency=args.concurrency, batch_size=args.batch_size, send_rate=100_000
     )
+    if args.rate_limiter == "send":
+        limiter = SendRateLimiter(overall_per_second=100_000, burst=args.concurrency, chat_burst=3)
+        bot = ExtBot(TOKEN, base_url=base_url, request=request, rate_limiter=limiter)
+    elif args.rate_limiter == "paid":
+        # What NUDGEBOT_PAID_BROADCAST=true builds (app/builder.py): the drain is rate-bound.
+        limiter = SendRateLimiter(overall_per_second=30, paid_per_second=PAID_BROADCAST_RATE)
+        bot = ExtBot(TOKEN, base_url=base_url, request=request, rate_limiter=limiter)
+        options = replace(options, send_rate=30, paid_broadcast=True)
+    else:
+        bot = Bot(TOKEN, base_url=base_url, request=request)
     async with bot:
         delivery = DeliveryEngine(
             create_session_factory(engine),
@@ -210,11 +216,11 @@ async def timed_fake_cpu(fake: FakeServer, step: Awaitable[T]) -> tuple[T, float
 
 async def main_async(args: argparse.Namespace) -> None:
     print(header())
-    limiter = (
-        "ExtBot + SendRateLimiter(overall 100000/s, burst=C, chat_burst=3)"
-        if args.rate_limiter == "send"
-        else "plain Bot, no rate limiter (raw engine ceiling)"
-    )
+    limiter = {
+        "send": "ExtBot + SendRateLimiter(overall 100000/s, burst=C, chat_burst=3)",
+        "paid": f"ExtBot + SendRateLimiter(paid {PAID_BROADCAST_RATE:.0f}/s), paid broadcast",
+        "none": "plain Bot, no rate limiter (raw engine ceiling)",
+    }[args.rate_limiter]
     print(
         f"subscribers={args.subscribers} latency={args.latency_ms}ms database={args.database} "
         f"concurrency={args.concurrency} batch_size={args.batch_size}"
@@ -294,7 +300,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="its public schema is dropped first; tests/databases.py drops it too, so do not "
         "run the test suite against the same database at the same time",
     )
-    parser.add_argument("--rate-limiter", choices=("send", "none"), default="send")
+    parser.add_argument(
+        "--rate-limiter",
+        choices=("send", "none", "paid"),
+        default="send",
+        help="send: the app's limiter at 100,000/s (the engine's ceiling); none: no limiter; "
+        "paid: as NUDGEBOT_PAID_BROADCAST=true runs it, Telegram's 1,000/s for paid broadcasts",
+    )
     parser.add_argument(
         "--fake",
         choices=tuple(FAKE_MODULES),

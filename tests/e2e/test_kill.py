@@ -51,7 +51,8 @@ class Load:
     paid: bool
     # The issue asks for unknown <= 1.2 x what was on the wire at the kill. Measured 1.02-1.35 x
     # in over 30 runs on 2 shared cores (docs/performance.md), 1.47 x with a full CI run beside it,
-    # 1.10-1.51 x in ten runs on a slower machine:
+    # 1.10-1.51 x in ten runs on a slower machine, 1.03-1.36 x in sixteen with paid sends
+    # leaving in a burst (2026-12-08):
     # each message is at risk ~7 ms beyond its 50 ms on the wire (a commit before its send, one
     # after its answer), more when the cores are busy. The goal is met in about half the runs, not
     # reliably, so this asserts 2 x, a margin over the worst seen, and prints the figure; a kill
