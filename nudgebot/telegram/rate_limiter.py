@@ -31,10 +31,11 @@ _NOT_SENDING: Final = frozenset({"sendChatAction"})
 _EVICT_PER_CALL: Final = 2
 # Under a flood of replies, bulk sends still get one token in four.
 _BULK_SHARE: Final = 0.25
-# The paid bucket saves up this much of its rate. The delivery engine marks the sends of a
-# write pass as handed to the transport in one commit; spaced 1 ms apart at 1,000/s, the
-# last of a pass's 16 waited 16 ms here, marked, and a kill -9 made it 'unknown' though it
-# never left (tests/e2e/test_kill.py, docs/performance.md).
+# The paid bucket saves up this much of its rate. With a burst of one at 1,000/s each send
+# waited for a timer, and a timer that fired late lost the tokens the bucket had no room for:
+# on a busy event loop the limiter ran at 560-740/s (bench/delivery.py --rate-limiter paid),
+# and the sends a write pass had marked together waited here one by one, each to turn
+# 'unknown' in a crash (docs/performance.md).
 PAID_BURST_SECONDS: Final = 0.016
 
 Callback = Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]]
