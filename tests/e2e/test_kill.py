@@ -94,8 +94,29 @@ class Engines:
         await self._zygote.stdin.drain()
         return await self._line("pid ")
 
+    async def start_sending(self, fake: FakeBotApi) -> int:
+        """Start one; returns its pid once it has sent, so a kill can hit sends in flight."""
+        sent_before = len(fake.calls_to("sendMessage"))
+        pid = await self.start()
+        await fake.wait_for(
+            lambda: len(fake.calls_to("sendMessage")) > sent_before,
+            timeout=120,
+            what="the restarted engine to send",
+        )
+        return pid
+
     async def exit_code(self) -> int:
         return await self._line("exit ")
+
+
+def kill_test_env(fake: FakeBotApi, database_url: str) -> dict[str, str]:
+    """The engines' settings in the kill test, before its load: small batches, a short lease."""
+    return engine_env(
+        fake,
+        database_url,
+        NUDGEBOT_BATCH_SIZE=str(BATCH),
+        NUDGEBOT_CLAIM_LEASE_SECONDS=str(LEASE_SECONDS),
+    )
 
 
 @asynccontextmanager
@@ -133,22 +154,10 @@ async def test_kill_9_at_random_moments_never_sends_a_tip_twice_and_costs_only_t
     wire = InFlight()
     on_the_wire: list[int] = []  # requests the fake had taken and not answered, at each kill
     async with wire.watch(FakeBotApi(latency=ROUND_TRIP, accept_any_chat=True)) as fake:
-        env = engine_env(
-            fake,
-            database_url,
-            NUDGEBOT_BATCH_SIZE=str(BATCH),
-            NUDGEBOT_CLAIM_LEASE_SECONDS=str(LEASE_SECONDS),
-        )
+        env = kill_test_env(fake, database_url)
         async with engines(env | load.env(), log) as engine:
             while len(on_the_wire) < KILLS:
-                sent_before = len(fake.calls_to("sendMessage"))
-                pid = await engine.start()
-                # Kill only once this incarnation sends, so every kill can hit sends in flight.
-                await fake.wait_for(
-                    lambda: len(fake.calls_to("sendMessage")) > sent_before,  # noqa: B023
-                    timeout=120,
-                    what="the restarted engine to send",
-                )
+                pid = await engine.start_sending(fake)
                 await asyncio.sleep(rng.uniform(0, KILL_WITHIN_SECONDS))
                 at_kill = wire.now
                 with contextlib.suppress(ProcessLookupError):  # it may have finished already
