@@ -21,7 +21,7 @@ from telegram.warnings import PTBDeprecationWarning
 from nudgebot.telegram.send_class import is_bulk
 from nudgebot.telegram.token_queue import EPSILON, Ticket, TokenBucket, TokenQueue
 
-__all__ = ["PAID_BURST_SECONDS", "SendRateLimiter", "paid_bucket"]
+__all__ = ["SendRateLimiter", "paid_bucket"]
 
 _LOGGER = logging.getLogger(__name__)
 # Methods that put a message into a chat; only these count against Telegram's flood limits.

@@ -108,6 +108,13 @@ async def call(
     )
 
 
+async def send_paid(rl: SendRateLimiter, api: FakeBotApi, chats: int) -> None:
+    """One paid broadcast to each of `chats` chats, all at once."""
+    await asyncio.gather(
+        *(call(rl, api, chat_id=c, allow_paid_broadcast=True) for c in range(1, chats + 1))
+    )
+
+
 def test_start_sends_only_the_burst_at_once() -> None:
     async def scenario() -> None:
         rl, api = limiter(overall_per_second=30, burst=5), FakeBotApi()
@@ -290,9 +297,7 @@ def test_methods_that_send_to_no_chat_pass_immediately() -> None:
 def test_paid_broadcast_may_exceed_the_free_overall_rate() -> None:
     async def scenario() -> None:
         rl, api = limiter(overall_per_second=30, paid_per_second=1000), FakeBotApi()
-        await asyncio.gather(
-            *(call(rl, api, chat_id=c, allow_paid_broadcast=True) for c in range(1, 501))
-        )
+        await send_paid(rl, api, 500)
 
         times = api.times()
         assert times[-1] == pytest.approx(484 / 985, abs=0.001)
@@ -303,9 +308,7 @@ def test_paid_broadcast_may_exceed_the_free_overall_rate() -> None:
 def test_paid_sends_leave_in_a_burst_of_16_then_one_every_985th_of_a_second() -> None:
     async def scenario() -> None:
         rl, api = limiter(paid_per_second=1000), FakeBotApi()
-        await asyncio.gather(
-            *(call(rl, api, chat_id=c, allow_paid_broadcast=True) for c in range(1, 41))
-        )
+        await send_paid(rl, api, 40)
 
         times = api.times()
         assert times[:16] == [0.0] * 16
@@ -317,9 +320,7 @@ def test_paid_sends_leave_in_a_burst_of_16_then_one_every_985th_of_a_second() ->
 def test_paid_sends_hold_no_more_than_the_rate_and_one_in_any_second() -> None:
     async def scenario() -> None:
         rl, api = limiter(paid_per_second=1000), FakeBotApi()
-        await asyncio.gather(
-            *(call(rl, api, chat_id=c, allow_paid_broadcast=True) for c in range(1, 3001))
-        )
+        await send_paid(rl, api, 3000)
 
         times = api.times()
         for first, start in enumerate(times):
@@ -333,9 +334,7 @@ def test_no_paid_burst_when_a_halt_ends() -> None:
     async def scenario() -> None:
         rl = limiter(paid_per_second=1000)
         api = FakeBotApi(faults={1: [flood(2)]}, round_trip=0.1)
-        await asyncio.gather(
-            *(call(rl, api, chat_id=c, allow_paid_broadcast=True) for c in range(1, 201))
-        )
+        await send_paid(rl, api, 200)
 
         after = sorted(t for t in api.times() if t > 0.1)
         assert all(b - a >= 1 / 985 - EPS for a, b in pairwise(after))
