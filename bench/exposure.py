@@ -45,7 +45,9 @@ async def claimer(connection: AsyncConnection) -> str | None:
         .order_by(Delivery.claimed_at.desc())
         .limit(1)
     )
-    return (await connection.execute(newest)).scalar()
+    found = (await connection.execute(newest)).scalar()
+    await connection.rollback()  # a fresh snapshot for the samples
+    return found
 
 
 async def at_risk(connection: AsyncConnection, claimed_by: str | None) -> int:
@@ -85,7 +87,6 @@ async def main_async(args: argparse.Namespace) -> None:
                     pid = await processes.start_sending(fake)
                     start = loop.time()
                     me = await claimer(connection)
-                    await connection.rollback()
                     await asyncio.sleep(max(0.0, start + args.skip - loop.time()))
                     risk = wired = 0.0
                     count = 0
