@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,6 +21,7 @@ from nudgebot.content.model import Content
 from nudgebot.content.zone_countries import load_zone_countries
 from nudgebot.db.engine import create_engine, create_session_factory
 from nudgebot.delivery.engine import DeliveryEngine
+from nudgebot.delivery.journal import default_directory
 from nudgebot.delivery.options import PAID_BROADCAST_RATE, EngineOptions
 from nudgebot.delivery.report import TickReport
 from nudgebot.delivery.source import Source
@@ -63,6 +65,11 @@ def engine_options(settings: Settings) -> EngineOptions:
         paid_broadcast=settings.paid_broadcast,
         send_rate=settings.send_rate,
         lease=timedelta(seconds=settings.claim_lease_seconds),
+        journal_dir=(
+            Path(settings.send_journal_dir).expanduser()
+            if settings.send_journal_dir
+            else default_directory(settings.database_url)
+        ),
     )
 
 

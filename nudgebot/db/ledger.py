@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, and_, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from nudgebot.db.models import Base, Delivery, Subscriber, split_seen
 from nudgebot.domain.deliveries import Claim, ClaimRequest, SendResult
+from nudgebot.domain.settlement import Fate, StaleClaim, Testimony, verdict
 from nudgebot.domain.statuses import DeliveryKind, DeliveryStatus
 
 # Where a write pass's Core statements run: a session's transaction, or a connection's.
@@ -44,36 +46,104 @@ def due(now: Moment, claimed_before: Moment, kinds: Sequence[str]) -> ColumnElem
 
 
 RELEASED = "released: claimed but never sent (process stopped?)"
+UNSENT = "released: answered as not delivered, unrecorded (process stopped?)"
+LEASE_EXPIRED = "claim lease expired (process stopped?)"
+
+# What a process left behind about its claims (its send journal), by claimer.
+Witness = Callable[[Sequence[StaleClaim]], Mapping[str, Testimony]]
+
+
+class Settled(NamedTuple):
+    """What settling the stale claims did: how many turned 'unknown', were released to be sent
+    again, or were recorded 'sent' from the dead process's journal."""
+
+    unknown: int
+    released: int
+    recovered: int = 0
 
 
 async def settle_stale_claims(
-    session: AsyncSession, now: datetime, lease: timedelta
-) -> tuple[int, int]:
-    """Claims older than the lease belong to a process that died; returns (unknown, released).
+    session: AsyncSession, now: datetime, lease: timedelta, witness: Witness | None = None
+) -> Settled:
+    """Claims older than the lease belong to a process that died: each gets its fate.
 
-    One handed to the transport (`attempted_at` set) may have been sent: 'unknown', never
-    resent. One never handed over surely was not: it is due again at once, as a retry.
+    One never handed to the transport surely was not sent: due again at once, as a retry. One
+    handed over may have been sent: 'unknown', never resent, unless `witness` (the journal
+    the process wrote as it sent) tells it was never handed over, answered as not delivered
+    (both due again), or answered as delivered ('sent').
     """
     stale = _stale_claim(now - lease)
-    released = await session.execute(
-        update(Delivery)
-        .where(stale, Delivery.attempted_at.is_(None))
-        .values(
-            status=DeliveryStatus.RETRY,
-            next_attempt_at=now,
-            # The claim counted an attempt that never happened.
-            attempts=Delivery.attempts - 1,
-            error=RELEASED,
+    rows = (
+        await session.execute(
+            select(Delivery.id, Delivery.claimed_by, Delivery.attempted_at.is_not(None))
+            .where(stale)
+            .with_for_update(skip_locked=True)
         )
-        .returning(Delivery.id)
+    ).all()
+    claims = [StaleClaim(id_, claimer or "", bool(marked)) for id_, claimer, marked in rows]
+    if not claims:
+        return Settled(0, 0)
+    testimonies = witness(claims) if witness is not None else {}
+    fates: dict[Fate, list[int]] = {fate: [] for fate in Fate}
+    sent: list[dict[str, object]] = []
+    for claim in claims:
+        judged = verdict(claim, testimonies.get(claim.claimed_by))
+        fates[judged.fate].append(claim.delivery_id)
+        if judged.fate == Fate.SENT:
+            sent.append({"delivery_id": claim.delivery_id, "message_id": judged.message_id})
+    mine = (stale,)
+    await _settle(
+        session,
+        fates[Fate.RELEASED],
+        mine,
+        status=DeliveryStatus.RETRY,
+        next_attempt_at=now,
+        attempts=Delivery.attempts - 1,  # the claim counted an attempt that never happened
+        error=RELEASED,
     )
-    unknown = await session.execute(
-        update(Delivery)
-        .where(stale)
-        .values(status=DeliveryStatus.UNKNOWN, error="claim lease expired (process stopped?)")
-        .returning(Delivery.id)
+    await _settle(
+        session,
+        fates[Fate.UNSENT],
+        mine,
+        status=DeliveryStatus.RETRY,
+        next_attempt_at=now,
+        error=UNSENT,
     )
-    return len(unknown.all()), len(released.all())
+    await _settle(
+        session, fates[Fate.UNKNOWN], mine, status=DeliveryStatus.UNKNOWN, error=LEASE_EXPIRED
+    )
+    if sent:
+        table = Base.metadata.tables[Delivery.__tablename__]
+        await session.execute(
+            update(table)
+            .where(table.c.id == bindparam("delivery_id"), table.c.status == DeliveryStatus.CLAIMED)
+            .values(status=DeliveryStatus.SENT, sent_at=now, error=None, next_attempt_at=None),
+            sent,
+        )
+    released = len(fates[Fate.RELEASED]) + len(fates[Fate.UNSENT])
+    return Settled(len(fates[Fate.UNKNOWN]), released, len(sent))
+
+
+async def _settle(
+    session: AsyncSession,
+    ids: list[int],
+    where: tuple[ColumnElement[bool], ...],
+    **values: object,
+) -> None:
+    if ids:
+        await session.execute(update(Delivery).where(Delivery.id.in_(ids), *where).values(values))
+
+
+async def claimers_with_claims(session: AsyncSession, claimers: Sequence[str]) -> set[str]:
+    """Which of these processes still have claims in the ledger."""
+    if not claimers:
+        return set()
+    rows = await session.execute(
+        select(Delivery.claimed_by)
+        .where(Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_by.in_(claimers))
+        .distinct()
+    )
+    return {claimer for (claimer,) in rows.all() if claimer is not None}
 
 
 async def mark_attempted(executor: Executor, delivery_ids: Sequence[int], now: datetime) -> None:

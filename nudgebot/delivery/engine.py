@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,6 +22,7 @@ from nudgebot.clock import Clock
 from nudgebot.db import ledger
 from nudgebot.db.engine import READ_ONLY
 from nudgebot.db.types import UTCDateTime
+from nudgebot.delivery.journal import SendJournal, Witness
 from nudgebot.delivery.options import EngineOptions
 from nudgebot.delivery.outcomes import result_of_error, retry_delay
 from nudgebot.delivery.pipeline import Pipeline
@@ -38,6 +40,7 @@ from nudgebot.delivery.window import (
 from nudgebot.delivery.writer import Writer
 from nudgebot.domain.deliveries import Claim, ClaimCounts, ClaimRequest, SendResult
 from nudgebot.domain.statuses import DeliveryStatus
+from nudgebot.telegram import handover
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +71,12 @@ class DeliveryEngine:
         self._replica = uuid.uuid4().hex
         self._limit = asyncio.Semaphore(options.concurrency)
         self._writer = Writer(sessions, clock, self._claim, attempts=options.record_attempts)
+        # What this engine handed to the transport and what came back; the journals that dead
+        # engines left, read when their claims are settled, then removed.
+        directory = options.journal_dir
+        self._journal = None if directory is None else SendJournal(directory, self._replica)
+        self._witness = None if directory is None else Witness(directory)
+        self._settled: list[str] = []  # dead engines whose journals go once the settle commits
         # Sizes the claim window (Little's law); kept across ticks, as the network is.
         self.round_trip = RoundTrip(time.monotonic)
         self.answered = AnsweredRate(time.monotonic)
@@ -128,9 +137,17 @@ class DeliveryEngine:
         try:
             async with self._writer.hold():
                 await pipeline.run()
+            if self._journal is not None:
+                self._journal.clear()  # all its claims are recorded
         finally:
             self.totals.merge(report)
-        if report.claimed or report.expired or report.stale_unknown or report.released:
+        if (
+            report.claimed
+            or report.expired
+            or report.stale_unknown
+            or report.released
+            or (report.recovered)
+        ):
             log.info("tick: %s", report.summary())
         if self._observer is not None:
             self._observer(report, time.perf_counter() - started)
@@ -194,7 +211,11 @@ class DeliveryEngine:
             if not await self._anything_due(self._clock.now()):
                 return []
             await self._writer.ready()
-        return await self._writer.write(step, counts, beside=beside)
+        claims = await self._writer.write(step, counts, beside=beside)
+        if self._settled and self._witness is not None:
+            self._witness.remove(self._settled)
+            self._settled = []
+        return claims
 
     async def _claim(
         self, session: AsyncSession, counts: ClaimCounts, limit: int, first: bool
@@ -203,9 +224,14 @@ class DeliveryEngine:
         if first:
             # Claims whose process died mid-send; in the same transaction, so an idle tick
             # costs one short write transaction.
-            counts.stale_unknown, counts.released = await ledger.settle_stale_claims(
-                session, now, self._options.lease
+            settled = await ledger.settle_stale_claims(
+                session, now, self._options.lease, self._witness
             )
+            counts.stale_unknown, counts.released, counts.recovered = settled
+            if self._witness is not None:
+                dead = self._witness.dead_claimers()
+                still = await ledger.claimers_with_claims(session, dead)
+                self._settled = [claimer for claimer in dead if claimer not in still]
         request = ClaimRequest(now, limit, self._replica, counts)
         claims = await ledger.claim_retries(
             session, request, catch_up=self._options.catch_up, kinds=tuple(self._sources)
@@ -229,7 +255,13 @@ class DeliveryEngine:
     async def send(self, claim: Claim) -> SendResult:
         async with self._limit:
             started = time.perf_counter()
-            result = await self._send_to(claim, claim.chat_id)
+            journal = self._journal
+            if journal is None:
+                result = await self._send_to(claim, claim.chat_id)
+            else:
+                with handover.watch(partial(journal.handed_over, claim.delivery_id)):
+                    result = await self._send_to(claim, claim.chat_id)
+                journal.answered(result)
             self.answered.observe()
             if result.status == DeliveryStatus.SENT:
                 self.round_trip.observe(time.perf_counter() - started)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from nudgebot.telegram.rate_limiter import paid_bucket
 
@@ -26,6 +27,9 @@ class EngineOptions:
     record_attempts: int = 5
     # The overall rate the rate limiter keeps (NUDGEBOT_SEND_RATE): sizes the claim window.
     send_rate: float = 30.0
+    # Where the engine journals its sends (nudgebot/delivery/journal.py); None: no journal, and a
+    # crash makes every claim marked as about to be sent 'unknown'.
+    journal_dir: Path | None = None
 
     @property
     def bulk_rate(self) -> float:

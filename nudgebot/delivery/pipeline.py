@@ -190,6 +190,7 @@ class Pipeline:
         report.expired += counts.expired
         report.stale_unknown += counts.stale_unknown
         report.released += counts.released
+        report.recovered += counts.recovered
         if claims:
             report.batches += 1
             report.claimed += len(claims)

@@ -34,6 +34,8 @@ class TickReport:
     stale_unknown: int = 0
     # Claims a stopped process never handed to the transport, due again at once.
     released: int = 0
+    # Claims a stopped process had sent, as its send journal says: recorded 'sent'.
+    recovered: int = 0
     batches: int = 0
     # (kind, verdict) -> how many: the metrics count each kind of message on its own.
     by_kind: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -60,4 +62,5 @@ class TickReport:
             f"unknown {self.unknown + self.stale_unknown}, expired {self.expired}, "
             f"blocked {self.blocked}, gone {self.gone}, failed {self.failed}"
             + (f", released unsent {self.released}" if self.released else "")
+            + (f", sent before a crash {self.recovered}" if self.recovered else "")
         )

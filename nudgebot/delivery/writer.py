@@ -92,6 +92,7 @@ class Writer:
             counts.expired += found.expired
             counts.stale_unknown += found.stale_unknown
             counts.released += found.released
+            counts.recovered += found.recovered
             return claims
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -49,6 +49,7 @@ class ClaimCounts:
     expired: int = 0
     stale_unknown: int = 0
     released: int = 0
+    recovered: int = 0  # answered as delivered, as a dead process's journal says: now 'sent'
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from telegram._utils.types import ODVInput
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from nudgebot.telegram import handover
 from nudgebot.telegram.connections import tls_context
 from nudgebot.telegram.pooled_request import PooledRequest, acquire_slot, given
 from nudgebot.telegram.proxy import proxy_for
@@ -120,6 +121,8 @@ class AiohttpRequest(PooledRequest):
         )
         await acquire_slot(slots, pool)
         try:
+            # aiohttp writes as soon as it has a connection: the last moment is before it asks.
+            handover.leaving()
             data, headers = _body(request_data)
             proxy = self._proxy_for(url)
             async with session.request(

@@ -22,6 +22,7 @@ from telegram._utils.types import ODVInput
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from nudgebot.telegram import handover
 from nudgebot.telegram.aiohttp_request import (
     AiohttpRequest,
     ConnectionLost,
@@ -177,6 +178,11 @@ class LeanHttpRequest(PooledRequest):
             raise ConnectTimedOut(_CONNECT_TIMEOUT) from None
         except ConnectError as error:
             raise SendNotStarted(f"{_CONNECT_FAILED} ({error})") from error.__cause__
+        try:
+            handover.leaving()
+        except BaseException:
+            origin.release(connection, True)  # nothing was written on it
+            raise
         try:
             waiter = connection.send(head.encode("latin-1") + body, head_request=method == "HEAD")
         except WriteRefusedError:

@@ -73,7 +73,7 @@ class Load:
 
 
 DEFAULTS = Load("defaults: 30/s, concurrency 64", rate=30, concurrency=64, paid=False)
-PAID = Load("paid: 1,000/s, concurrency 256", 1000, 256, paid=True, wire_factor=2.0)
+PAID = Load("paid: 1,000/s, concurrency 256", 1000, 256, paid=True, wire_factor=1.2)
 
 
 class Engines:
@@ -109,13 +109,15 @@ class Engines:
         return await self._line("exit ")
 
 
-def kill_test_env(fake: FakeBotApi, database_url: str) -> dict[str, str]:
-    """The engines' settings in the kill test, before its load: small batches, a short lease."""
+def kill_test_env(fake: FakeBotApi, database_url: str, journals: Path) -> dict[str, str]:
+    """The engines' settings in the kill test, before its load: small batches, a short lease,
+    their send journals in `journals`."""
     return engine_env(
         fake,
         database_url,
         NUDGEBOT_BATCH_SIZE=str(BATCH),
         NUDGEBOT_CLAIM_LEASE_SECONDS=str(LEASE_SECONDS),
+        NUDGEBOT_SEND_JOURNAL_DIR=str(journals),
     )
 
 
@@ -154,7 +156,7 @@ async def test_kill_9_at_random_moments_never_sends_a_tip_twice_and_costs_only_t
     wire = InFlight()
     on_the_wire: list[int] = []  # requests the fake had taken and not answered, at each kill
     async with wire.watch(FakeBotApi(latency=ROUND_TRIP, accept_any_chat=True)) as fake:
-        env = kill_test_env(fake, database_url)
+        env = kill_test_env(fake, database_url, tmp_path / "journals")
         async with engines(env | load.env(), log) as engine:
             while len(on_the_wire) < KILLS:
                 pid = await engine.start_sending(fake)

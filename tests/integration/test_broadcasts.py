@@ -157,7 +157,7 @@ async def test_a_claim_left_by_a_dead_process_turns_unknown_and_is_never_claimed
     clock.advance(timedelta(minutes=11))  # ... and the process dies before recording anything
     async with sessions.begin() as session:
         stale = await ledger.settle_stale_claims(session, clock.now(), timedelta(minutes=10))
-    assert stale == (2, 0)
+    assert stale == ledger.Settled(2, 0)
     assert await claim_all(sessions, clock) == []
     tally = await service.tally(recorded)
     assert (tally.unknown, tally.in_flight, tally.waiting) == (2, 0, 0)

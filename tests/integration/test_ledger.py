@@ -185,10 +185,10 @@ async def test_stale_claims_handed_to_the_transport_become_unknown_and_are_never
     async with sessions.begin() as session:
         assert await ledger.settle_stale_claims(
             session, NINE + timedelta(minutes=1), timedelta(minutes=10)
-        ) == (0, 0)
+        ) == ledger.Settled(0, 0)
         assert await ledger.settle_stale_claims(
             session, NINE + timedelta(minutes=11), timedelta(minutes=10)
-        ) == (1, 0)
+        ) == ledger.Settled(1, 0)
     assert await statuses(sessions) == ["unknown"]
     assert await claim(sessions, NINE + timedelta(minutes=12), content) == []
     assert await retries(sessions, NINE + timedelta(minutes=12)) == []
@@ -201,7 +201,9 @@ async def test_stale_claims_never_handed_to_the_transport_are_released_for_a_res
     [job] = await claim(sessions, NINE, content)  # ... and the process dies before sending
     later = NINE + timedelta(minutes=11)
     async with sessions.begin() as session:
-        assert await ledger.settle_stale_claims(session, later, timedelta(minutes=10)) == (0, 1)
+        assert await ledger.settle_stale_claims(
+            session, later, timedelta(minutes=10)
+        ) == ledger.Settled(0, 1)
     assert await statuses(sessions) == ["retry"]
     [again] = await retries(sessions, later)
     assert (again.delivery_id, again.tip_id, again.attempts) == (job.delivery_id, job.tip_id, 1)
@@ -222,7 +224,7 @@ async def test_a_released_claim_claimed_again_must_be_marked_again_before_it_cou
         settled = await ledger.settle_stale_claims(
             session, NINE + timedelta(minutes=12), timedelta(minutes=10)
         )
-    assert settled == (0, 1)
+    assert settled == ledger.Settled(0, 1)
 
 
 async def retries(sessions: async_sessionmaker[AsyncSession], now: datetime) -> list[Claim]:

@@ -1,0 +1,240 @@
+"""Each engine's send journal: which claims reached the transport and how each was answered.
+
+After a crash the ledger only knows what was marked as about to be sent; the journal knows what
+really left and what came back, so a `kill -9` costs what was on the wire, not what was marked.
+Each line is one `os.write` to a file opened for appending: no buffer in the process, so the
+kernel holds every line even when the process is killed mid-send. A machine that restarts may
+lose the last lines; then only the answers written are believed, never an absence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy.engine import make_url
+
+from nudgebot.domain.deliveries import SendResult
+from nudgebot.domain.settlement import StaleClaim, Testimony
+from nudgebot.domain.statuses import DeliveryStatus
+from nudgebot.telegram.send_errors import SendNotStarted
+
+log = logging.getLogger(__name__)
+
+__all__ = ["SendJournal", "Witness", "default_directory"]
+
+MAGIC = "nudgebot-send-journal 1"
+SUFFIX = ".sends"
+
+
+def boot_id() -> str:
+    """This boot of the machine (Linux), or '' where the system does not say."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
+def default_directory(database_url: str) -> Path | None:
+    """Where journals go unless NUDGEBOT_SEND_JOURNAL_DIR says: the user's state directory, one
+    folder per database, so engines of one database on this machine find each other's."""
+    try:
+        base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    except RuntimeError:  # no home directory
+        return None
+    plain = make_url(database_url).render_as_string(hide_password=True)
+    return base / "nudgebot" / "send-journals" / hashlib.sha256(plain.encode()).hexdigest()[:16]
+
+
+class SendJournal:
+    """The journal of one engine (one claimer), opened on its first send."""
+
+    def __init__(self, directory: Path, claimer: str) -> None:
+        self._path = directory / f"{claimer}{SUFFIX}"
+        self._fd: int | None = None
+        self._header = f"{MAGIC} pid={os.getpid()} boot={boot_id()}\n".encode()
+        self._off = False  # a write failed: nothing more is written until the drain ends
+        self._left_behind = False  # ... and the file could not be removed
+
+    def handed_over(self, delivery_id: int) -> None:
+        """Written before the request's first byte; if it cannot be, the request is not sent."""
+        self._write(b"h %d\n" % delivery_id, before_send=True)
+
+    def answered(self, result: SendResult) -> None:
+        """Written before the answer is recorded; a 'maybe sent' answer stays a hand-over."""
+        if result.status == DeliveryStatus.SENT:
+            self._write(b"s %d %d\n" % (result.claim.delivery_id, result.message_id or 0))
+        elif result.status != DeliveryStatus.UNKNOWN:
+            self._write(b"n %d\n" % result.claim.delivery_id)
+
+    def clear(self) -> None:
+        """Every claim it names is recorded: remove the file (the next send opens a new one)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        elif not self._off:
+            return  # nothing was sent since the last time
+        try:
+            self._path.unlink(missing_ok=True)
+        except OSError as error:
+            log.warning("could not remove the send journal: %s", error.strerror)
+            self._off = self._left_behind = True
+            return
+        self._off = self._left_behind = False
+
+    def _write(self, line: bytes, *, before_send: bool = False) -> None:
+        if self._off:
+            if before_send and self._left_behind:
+                # A journal that no longer names every hand-over would have one resent.
+                raise SendNotStarted("the send journal could neither be written nor removed")
+            return
+        try:
+            if self._fd is None:
+                self._fd = self._open()
+            written = os.write(self._fd, line)
+            if written != len(line):
+                raise OSError(f"wrote {written} of {len(line)} bytes")
+        except OSError as error:
+            self._switch_off(error)
+            self._write(line, before_send=before_send)
+
+    def _open(self) -> int:
+        self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        try:
+            os.ftruncate(fd, 0)
+            if os.write(fd, self._header) != len(self._header):
+                raise OSError("short write")
+        except OSError:
+            os.close(fd)
+            raise
+        return fd
+
+    def _switch_off(self, error: OSError) -> None:
+        """A journal that missed a line would have a hand-over resent after a crash: remove it,
+        so that a crash costs what was marked, as without one."""
+        log.warning("send journal off until the drain ends: %s", error)
+        self._off = True
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        try:
+            self._path.unlink(missing_ok=True)
+        except OSError:
+            self._left_behind = True
+
+
+class Witness:
+    """Reads the journals that dead engines left in one directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self._directory = directory
+
+    def __call__(self, claims: Sequence[StaleClaim]) -> Mapping[str, Testimony]:
+        wanted: dict[str, set[int]] = {}
+        for claim in claims:
+            if claim.marked:
+                wanted.setdefault(claim.claimed_by, set()).add(claim.delivery_id)
+        testimonies: dict[str, Testimony] = {}
+        for claimer, ids in wanted.items():
+            testimony = self._testimony(claimer, ids)
+            if testimony is not None:
+                testimonies[claimer] = testimony
+        return testimonies
+
+    def dead_claimers(self) -> list[str]:
+        """Claimers whose journals are here and whose process is gone."""
+        found = []
+        try:
+            paths = list(self._directory.glob(f"*{SUFFIX}"))
+        except OSError:
+            return []
+        for path in paths:
+            header = _header(path)
+            if header is not None and not _alive(*header):
+                found.append(path.name.removesuffix(SUFFIX))
+        return found
+
+    def remove(self, claimers: Sequence[str]) -> None:
+        """Their claims are all settled: the journals have nothing more to say."""
+        for claimer in claimers:
+            try:
+                (self._directory / f"{claimer}{SUFFIX}").unlink(missing_ok=True)
+            except OSError as error:
+                log.warning("could not remove a send journal: %s", error.strerror)
+
+    def _testimony(self, claimer: str, ids: set[int]) -> Testimony | None:
+        if not claimer.isalnum():  # the ledger's claimers are hex; never a path
+            return None
+        path = self._directory / f"{claimer}{SUFFIX}"
+        header = _header(path)
+        if header is None or _alive(*header):
+            return None
+        try:
+            with path.open("rb") as file:
+                file.readline()
+                last = _last_lines(file, ids)
+        except OSError:
+            return None
+        handed: set[int] = set()
+        unsent: set[int] = set()
+        sent: dict[int, int] = {}
+        for delivery, (kind, message_id) in last.items():
+            if kind == b"h":
+                handed.add(delivery)
+            elif kind == b"n":
+                unsent.add(delivery)
+            else:
+                sent[delivery] = message_id
+        # After a restart of the machine the last lines may be lost: an absence proves nothing.
+        complete = header[1] == boot_id() != ""
+        return Testimony(complete, frozenset(handed), sent, frozenset(unsent))
+
+
+def _last_lines(lines: BinaryIO, ids: set[int]) -> dict[int, tuple[bytes, int]]:
+    """The last line each delivery in `ids` has; a torn last line (no newline) is not read."""
+    last: dict[int, tuple[bytes, int]] = {}
+    for line in lines:
+        if not line.endswith(b"\n"):
+            break
+        parts = line.split()
+        if len(parts) < 2 or parts[0] not in (b"h", b"s", b"n") or not parts[1].isdigit():
+            continue
+        delivery = int(parts[1])
+        if delivery in ids:
+            message = int(parts[2]) if parts[0] == b"s" and len(parts) > 2 else 0
+            last[delivery] = (parts[0], message)
+    return last
+
+
+def _header(path: Path) -> tuple[int, str] | None:
+    """(pid, boot) from a journal's first line, or None when it has none."""
+    try:
+        with path.open("rb") as file:
+            first = file.readline().decode("ascii", "replace")
+    except OSError:
+        return None
+    if not first.startswith(MAGIC + " ") or not first.endswith("\n"):
+        return None
+    fields = dict(part.partition("=")[::2] for part in first.split()[2:])
+    pid = fields.get("pid", "")
+    return (int(pid), fields.get("boot", "")) if pid.isdigit() else None
+
+
+def _alive(pid: int, boot: str) -> bool:
+    """Whether the journal's process may still be writing to it."""
+    if boot != boot_id():
+        return False  # the machine restarted since
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
