@@ -141,14 +141,18 @@ async def count_deliveries(engine: AsyncEngine) -> int:
 
 
 async def run_engine(
-    args: argparse.Namespace, engine: AsyncEngine, base_url: str
+    args: argparse.Namespace, engine: AsyncEngine, base_url: str, journals: Path
 ) -> tuple[float, float, int]:
-    """Ticks until every subscriber has a delivery row; returns (seconds, cpu seconds, ticks)."""
+    """Ticks until every subscriber has a delivery row; returns (seconds, cpu seconds, ticks).
+    The engine journals its sends in `journals` unless --journal off."""
     request = LeanHttpRequest(connection_pool_size=args.concurrency, pool_timeout=None)
     bot: Bot
     # The engine paces its sends at the limiter's rate: the same 100,000/s, unlimited here.
     options = EngineOptions(
-        concurrency=args.concurrency, batch_size=args.batch_size, send_rate=100_000
+        concurrency=args.concurrency,
+        batch_size=args.batch_size,
+        send_rate=100_000,
+        journal_dir=journals if args.journal == "on" else None,
     )
     if args.rate_limiter == "send":
         limiter = SendRateLimiter(overall_per_second=100_000, burst=args.concurrency, chat_burst=3)
@@ -227,6 +231,7 @@ async def main_async(args: argparse.Namespace) -> None:
     )
     print(f"bot: {limiter}; transport LeanHttpRequest(pool={args.concurrency}, pool_timeout=None)")
     print(f"fake Bot API: {FAKE_MODULES[args.fake]} in its own process")
+    print(f"send journal: {args.journal} (as the app runs it: on, in a temporary directory)")
     with tempfile.TemporaryDirectory() as directory:
         engine = await fresh_database(args.database, Path(directory), args.postgres_url)
         due = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
@@ -235,7 +240,7 @@ async def main_async(args: argparse.Namespace) -> None:
         fake = FakeServer(args.latency_ms, args.fake)
         try:
             (elapsed, cpu, ticks), fake_cpu = await timed_fake_cpu(
-                fake, run_engine(args, engine, fake.base_url)
+                fake, run_engine(args, engine, fake.base_url, Path(directory) / "journals")
             )
             delivered = await count_deliveries(engine)
             n = args.subscribers
@@ -306,6 +311,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="send",
         help="send: the app's limiter at 100,000/s (the engine's ceiling); none: no limiter; "
         "paid: as NUDGEBOT_PAID_BROADCAST=true runs it, Telegram's 1,000/s for paid broadcasts",
+    )
+    parser.add_argument(
+        "--journal",
+        choices=("on", "off"),
+        default="on",
+        help="on: the engine journals each send (nudgebot/delivery/journal.py), as the app does",
     )
     parser.add_argument(
         "--fake",

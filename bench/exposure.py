@@ -1,11 +1,14 @@
-"""What a crash would cost, sampled instead of killed: marked and unrecorded against on the wire.
+"""What a crash would cost, sampled instead of killed: at risk against on the wire.
 
 The kill test (tests/e2e/test_kill.py) kills 20 times and divides the 'unknown' it finds by what
-the fake had on the wire at each kill; twenty kills leave its figure spread over 1.0-1.4. This
-runs the same engines (its zygote, settings and fake) and, every few milliseconds while each one
-sends, reads what a kill would cost at that instant: the ledger's rows of that process handed to
-the transport and not yet recorded, against the requests inside the fake. Their ratio is what the
-kill test's figure tends to; hundreds of samples per run pin it to about 0.02.
+the fake had on the wire at each kill; twenty kills leave its figure spread. This runs the same
+engines (its zygote, settings and fake) and, every few milliseconds while each one sends, reads
+what a kill would cost at that instant, against the requests inside the fake:
+- with the send journal, the deliveries the process's journal shows handed over and unanswered
+  (what the next engine makes 'unknown');
+- without one (another machine settles the claims), the ledger's rows of that process marked as
+  handed to the transport and not yet recorded.
+Their ratios are what the kill test's figure tends to; hundreds of samples pin each to ~0.02.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from bench.measure import header
 from fakebotapi import FakeBotApi
 from fakebotapi.inflight import InFlight
 from nudgebot.db.models import Delivery
+from nudgebot.delivery.journal import default_directory
 from nudgebot.domain.statuses import DeliveryStatus
 from tests.e2e.test_kill import DEFAULTS, PAID, ROUND_TRIP, engines, kill_test_env
 
@@ -62,6 +66,35 @@ async def at_risk(connection: AsyncConnection, claimed_by: str | None) -> int:
     return int(count)
 
 
+class OpenHandovers:
+    """Reads a send journal as it grows: the deliveries whose last line is a hand-over."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._offset = 0
+        self._open: set[int] = set()
+
+    def count(self) -> int:
+        try:
+            with self._path.open("rb") as file:
+                file.seek(self._offset)
+                chunk = file.read()
+        except FileNotFoundError:
+            return len(self._open)
+        complete = chunk[: chunk.rfind(b"\n") + 1]
+        self._offset += len(complete)
+        for line in complete.splitlines():
+            kind, _, rest = line.partition(b" ")
+            delivery = rest.split(b" ")[0]
+            if not delivery.isdigit():
+                continue  # the header
+            if kind == b"h":
+                self._open.add(int(delivery))
+            else:
+                self._open.discard(int(delivery))
+        return len(self._open)
+
+
 async def main_async(args: argparse.Namespace) -> None:
     print(header())
     load = LOADS[args.load]
@@ -76,10 +109,13 @@ async def main_async(args: argparse.Namespace) -> None:
             "after its first send, then killed"
         )
         wire = InFlight()
-        risk_sum = wire_sum = 0.0
+        risk_sum = wire_sum = journaled_sum = 0.0
         samples = 0
         async with wire.watch(FakeBotApi(latency=ROUND_TRIP, accept_any_chat=True)) as fake:
-            env = kill_test_env(fake, url) | load.env()
+            journals = Path(directory) / "journals"
+            env = kill_test_env(fake, url, journals) | load.env()
+            folder = default_directory(url, journals)
+            assert folder is not None
             log = Path(directory) / "engines.log"
             async with engines(env, log) as processes, db.connect() as connection:
                 loop = asyncio.get_running_loop()
@@ -87,28 +123,35 @@ async def main_async(args: argparse.Namespace) -> None:
                     pid = await processes.start_sending(fake)
                     start = loop.time()
                     me = await claimer(connection)
+                    journal = OpenHandovers(folder / f"{me}.sends")
                     await asyncio.sleep(max(0.0, start + args.skip - loop.time()))
-                    risk = wired = 0.0
+                    risk = wired = journaled = 0.0
                     count = 0
                     while loop.time() - start < args.skip + args.window:
                         on_the_wire = wire.now
+                        handed = journal.count()
                         marked = await at_risk(connection, me)
                         # The wire as it was while the query ran: the mean of before and after.
                         risk, wired = risk + marked, wired + (on_the_wire + wire.now) / 2
+                        journaled += handed
                         count += 1
                         await asyncio.sleep(args.sample_ms / 1000)
                     with contextlib.suppress(ProcessLookupError):  # it may have finished
                         os.kill(pid, signal.SIGKILL)
                     await processes.exit_code()
                     print(
-                        f"process: {count} samples, marked and unrecorded {risk / count:.2f}, "
+                        f"process: {count} samples, handed over and unanswered (journal) "
+                        f"{journaled / count:.2f}, marked and unrecorded {risk / count:.2f}, "
                         f"on the wire {wired / count:.2f}"
                     )
                     risk_sum, wire_sum, samples = risk_sum + risk, wire_sum + wired, samples + count
+                    journaled_sum += journaled
         await db.dispose()
     print(
-        f"exposure: {samples} samples, marked and unrecorded {risk_sum / samples:.2f}, on the "
-        f"wire {wire_sum / samples:.2f}: {risk_sum / wire_sum:.3f} x what was on the wire"
+        f"exposure: {samples} samples, on the wire {wire_sum / samples:.2f}; with the send "
+        f"journal, handed over and unanswered {journaled_sum / samples:.2f}: "
+        f"{journaled_sum / wire_sum:.3f} x what was on the wire; without it, marked and "
+        f"unrecorded {risk_sum / samples:.2f}: {risk_sum / wire_sum:.3f} x"
     )
 
 

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         default=600.0, gt=0, le=86400, validation_alias="NUDGEBOT_CLAIM_LEASE_SECONDS"
     )
     # Where each engine journals what it hands to Telegram, so a crash costs only what was on the
-    # wire; empty: the user's state directory (~/.local/state/nudgebot), one folder a database.
+    # wire (a folder per database inside); empty: ~/.local/state/nudgebot/send-journals.
     send_journal_dir: str = Field(default="", validation_alias="NUDGEBOT_SEND_JOURNAL_DIR")
     content_dir: Path = Field(default=DEFAULT_CONTENT_DIR, validation_alias="NUDGEBOT_CONTENT_DIR")
     webhook_url: str = Field(default="", validation_alias="NUDGEBOT_WEBHOOK_URL")

@@ -65,10 +65,9 @@ def engine_options(settings: Settings) -> EngineOptions:
         paid_broadcast=settings.paid_broadcast,
         send_rate=settings.send_rate,
         lease=timedelta(seconds=settings.claim_lease_seconds),
-        journal_dir=(
-            Path(settings.send_journal_dir).expanduser()
-            if settings.send_journal_dir
-            else default_directory(settings.database_url)
+        journal_dir=default_directory(
+            settings.database_url,
+            Path(settings.send_journal_dir).expanduser() if settings.send_journal_dir else None,
         ),
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import socket
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 __all__ = ["SendJournal", "Witness", "default_directory"]
 
 MAGIC = "nudgebot-send-journal 1"
+_HOST = socket.gethostname().replace(" ", "_")
 SUFFIX = ".sends"
 
 
@@ -39,15 +41,18 @@ def boot_id() -> str:
         return ""
 
 
-def default_directory(database_url: str) -> Path | None:
-    """Where journals go unless NUDGEBOT_SEND_JOURNAL_DIR says: the user's state directory, one
-    folder per database, so engines of one database on this machine find each other's."""
-    try:
-        base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    except RuntimeError:  # no home directory
-        return None
+def default_directory(database_url: str, base: Path | None = None) -> Path | None:
+    """Where an engine of this database journals: a folder of its own under `base`
+    (NUDGEBOT_SEND_JOURNAL_DIR, else the user's state directory), so engines of one database on
+    this machine find each other's journals and never another database's."""
+    if base is None:
+        try:
+            base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+        except RuntimeError:  # no home directory
+            return None
+        base = base / "nudgebot" / "send-journals"
     plain = make_url(database_url).render_as_string(hide_password=True)
-    return base / "nudgebot" / "send-journals" / hashlib.sha256(plain.encode()).hexdigest()[:16]
+    return base / hashlib.sha256(plain.encode()).hexdigest()[:16]
 
 
 class SendJournal:
@@ -56,7 +61,7 @@ class SendJournal:
     def __init__(self, directory: Path, claimer: str) -> None:
         self._path = directory / f"{claimer}{SUFFIX}"
         self._fd: int | None = None
-        self._header = f"{MAGIC} pid={os.getpid()} boot={boot_id()}\n".encode()
+        self._header = f"{MAGIC} pid={os.getpid()} boot={boot_id()} host={_HOST}\n".encode()
         self._off = False  # a write failed: nothing more is written until the drain ends
         self._left_behind = False  # ... and the file could not be removed
 
@@ -78,10 +83,7 @@ class SendJournal:
             self._fd = None
         elif not self._off:
             return  # nothing was sent since the last time
-        try:
-            self._path.unlink(missing_ok=True)
-        except OSError as error:
-            log.warning("could not remove the send journal: %s", error.strerror)
+        if not _remove(self._path):
             self._off = self._left_behind = True
             return
         self._off = self._left_behind = False
@@ -122,9 +124,7 @@ class SendJournal:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        try:
-            self._path.unlink(missing_ok=True)
-        except OSError:
+        if not _remove(self._path):
             self._left_behind = True
 
 
@@ -162,10 +162,7 @@ class Witness:
     def remove(self, claimers: Sequence[str]) -> None:
         """Their claims are all settled: the journals have nothing more to say."""
         for claimer in claimers:
-            try:
-                (self._directory / f"{claimer}{SUFFIX}").unlink(missing_ok=True)
-            except OSError as error:
-                log.warning("could not remove a send journal: %s", error.strerror)
+            _remove(self._directory / f"{claimer}{SUFFIX}")
 
     def _testimony(self, claimer: str, ids: set[int]) -> Testimony | None:
         if not claimer.isalnum():  # the ledger's claimers are hex; never a path
@@ -195,6 +192,18 @@ class Witness:
         return Testimony(complete, frozenset(handed), sent, frozenset(unsent))
 
 
+def _remove(path: Path) -> bool:
+    """Remove a journal; True when none is left (a directory that is a file holds none)."""
+    try:
+        path.unlink()
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError as error:
+        log.warning("could not remove a send journal: %s", error.strerror)
+        return False
+    return True
+
+
 def _last_lines(lines: BinaryIO, ids: set[int]) -> dict[int, tuple[bytes, int]]:
     """The last line each delivery in `ids` has; a torn last line (no newline) is not read."""
     last: dict[int, tuple[bytes, int]] = {}
@@ -222,7 +231,10 @@ def _header(path: Path) -> tuple[int, str] | None:
         return None
     fields = dict(part.partition("=")[::2] for part in first.split()[2:])
     pid = fields.get("pid", "")
-    return (int(pid), fields.get("boot", "")) if pid.isdigit() else None
+    if not pid.isdigit() or fields.get("host") != _HOST:
+        # Another machine's or container's: its pids are not this one's to check.
+        return None
+    return int(pid), fields.get("boot", "")
 
 
 def _alive(pid: int, boot: str) -> bool:

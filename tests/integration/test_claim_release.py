@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -12,9 +17,10 @@ from nudgebot.clock import ManualClock
 from nudgebot.content.model import Content
 from nudgebot.db.models import Delivery, Subscriber
 from nudgebot.delivery.engine import DeliveryEngine
+from nudgebot.delivery.journal import boot_id
 from nudgebot.delivery.options import EngineOptions
 from nudgebot.delivery.sources.tips import TipSource
-from nudgebot.domain.deliveries import ClaimCounts
+from nudgebot.domain.deliveries import Claim, ClaimCounts
 from nudgebot.domain.statuses import DeliveryStatus
 from nudgebot.services.subscriptions import SubscriptionService
 
@@ -23,10 +29,13 @@ LEASE = timedelta(minutes=10)
 
 
 def engine_for(
-    sessions: async_sessionmaker[AsyncSession], content: Content, clock: ManualClock
+    sessions: async_sessionmaker[AsyncSession],
+    content: Content,
+    clock: ManualClock,
+    journals: Path | None = None,
 ) -> DeliveryEngine:
     # Never initialized: these tests claim and record, they send nothing.
-    options = EngineOptions(lease=LEASE)
+    options = EngineOptions(lease=LEASE, journal_dir=journals)
     return DeliveryEngine(
         sessions,
         Bot("123:abc", base_url="http://127.0.0.1:9/bot"),
@@ -89,3 +98,106 @@ async def test_claims_still_within_their_lease_are_left_alone(
     counts = ClaimCounts()
     assert await engine_for(sessions, content, clock).claim(counts, 10, first=True) == []
     assert (counts.stale_unknown, counts.released) == (0, 0)
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", ""])
+    child.wait()
+    return child.pid
+
+
+def write_journal(journals: Path, claimer: str, pid: int, boot: str, lines: list[str]) -> Path:
+    """The journal an engine left: these lines, under its claimer, its pid and boot."""
+    journals.mkdir(exist_ok=True)
+    path = journals / f"{claimer}.sends"
+    header = f"nudgebot-send-journal 1 pid={pid} boot={boot} host={socket.gethostname()}\n"
+    path.write_text(header + "".join(f"{line}\n" for line in lines))
+    return path
+
+
+async def claimer(sessions: async_sessionmaker[AsyncSession]) -> str:
+    async with sessions() as session:
+        [claimed_by] = (await session.scalars(select(Delivery.claimed_by).distinct())).all()
+    assert claimed_by is not None
+    return claimed_by
+
+
+async def crash_with_five_marked(
+    sessions: async_sessionmaker[AsyncSession],
+    content: Content,
+    clock: ManualClock,
+    journals: Path,
+) -> list[Claim]:
+    await subscribe(sessions, clock, 1, 2, 3, 4, 5)
+    clock.set(NINE)
+    crashed = engine_for(sessions, content, clock, journals)
+    claims = await crashed.claim(ClaimCounts(), 5, first=True, attempt=5)
+    return sorted(claims, key=lambda claim: claim.chat_id)
+
+
+async def test_a_crash_with_a_journal_makes_unknown_only_what_was_on_the_wire(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    content: Content,
+    tmp_path: Path,
+) -> None:
+    journals = tmp_path / "journals"
+    claims = await crash_with_five_marked(sessions, content, clock, journals)
+    one, two, three, *_ = (claim.delivery_id for claim in claims)
+    # 1 answered as sent, 2 as not delivered, 3 on the wire; 4 and 5 never left.
+    lines = [f"h {one}", f"h {two}", f"h {three}", f"s {one} 77", f"n {two}"]
+    journal = write_journal(journals, await claimer(sessions), dead_pid(), boot_id(), lines)
+
+    clock.advance(LEASE + timedelta(seconds=1))
+    counts = ClaimCounts()
+    again = await engine_for(sessions, content, clock, journals).claim(counts, 10, first=True)
+
+    assert (counts.stale_unknown, counts.released, counts.recovered) == (1, 3, 1)
+    assert {claim.chat_id: claim.attempts for claim in again} == {2: 2, 4: 1, 5: 1}
+    statuses = await status_by_chat(sessions)
+    assert (statuses[1], statuses[3]) == (DeliveryStatus.SENT, DeliveryStatus.UNKNOWN)
+    async with sessions() as session:
+        assert await session.scalar(select(Delivery.message_id).where(Delivery.id == one)) == 77
+    assert not journal.exists()  # its claims are settled: nothing more to say
+
+
+async def test_a_journal_from_before_the_machine_restarted_proves_no_absence(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    content: Content,
+    tmp_path: Path,
+) -> None:
+    journals = tmp_path / "journals"
+    claims = await crash_with_five_marked(sessions, content, clock, journals)
+    one = claims[0].delivery_id
+    lines = [f"h {one}", f"s {one} 77"]
+    write_journal(journals, await claimer(sessions), dead_pid(), "another-boot", lines)
+
+    clock.advance(LEASE + timedelta(seconds=1))
+    counts = ClaimCounts()
+    again = await engine_for(sessions, content, clock, journals).claim(counts, 10, first=True)
+
+    # Its last lines may have been lost: what it says is believed, what it lacks is not.
+    assert (counts.stale_unknown, counts.released, counts.recovered) == (4, 0, 1)
+    assert again == []
+
+
+async def test_the_journal_of_a_process_still_running_is_not_read(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    content: Content,
+    tmp_path: Path,
+) -> None:
+    journals = tmp_path / "journals"
+    claims = await crash_with_five_marked(sessions, content, clock, journals)
+    one = claims[0].delivery_id
+    lines = [f"h {one}", f"s {one} 77"]
+    journal = write_journal(journals, await claimer(sessions), os.getpid(), boot_id(), lines)
+
+    clock.advance(LEASE + timedelta(seconds=1))
+    counts = ClaimCounts()
+    await engine_for(sessions, content, clock, journals).claim(counts, 10, first=True)
+
+    # A slow process may still write to it: its claims are judged as without a journal.
+    assert (counts.stale_unknown, counts.released, counts.recovered) == (5, 0, 0)
+    assert journal.exists()
