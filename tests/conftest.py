@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +18,16 @@ from tests.databases import empty_postgres_tables, migrated_sqlite_copy, reset_p
 from tests.figures import figure, pytest_runtest_logreport, pytest_terminal_summary
 
 __all__ = ["figure", "pytest_runtest_logreport", "pytest_terminal_summary"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def state_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Engines journal their sends under $XDG_STATE_HOME: a test run never writes to the home."""
+    patch = pytest.MonkeyPatch()
+    home = tmp_path_factory.mktemp("state")
+    patch.setenv("XDG_STATE_HOME", str(home))
+    yield home
+    patch.undo()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
