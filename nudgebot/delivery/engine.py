@@ -141,13 +141,8 @@ class DeliveryEngine:
                 self._journal.clear()  # all its claims are recorded
         finally:
             self.totals.merge(report)
-        if (
-            report.claimed
-            or report.expired
-            or report.stale_unknown
-            or report.released
-            or (report.recovered)
-        ):
+        settled = report.stale_unknown or report.released or report.recovered
+        if report.claimed or report.expired or settled:
             log.info("tick: %s", report.summary())
         if self._observer is not None:
             self._observer(report, time.perf_counter() - started)

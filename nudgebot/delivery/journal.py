@@ -61,7 +61,6 @@ class SendJournal:
     def __init__(self, directory: Path, claimer: str) -> None:
         self._path = directory / f"{claimer}{SUFFIX}"
         self._fd: int | None = None
-        self._header = f"{MAGIC} pid={os.getpid()} boot={boot_id()} host={_HOST}\n".encode()
         self._off = False  # a write failed: nothing more is written until the drain ends
         self._left_behind = False  # ... and the file could not be removed
 
@@ -107,9 +106,12 @@ class SendJournal:
     def _open(self) -> int:
         self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        # The pid of the process that writes, read now: an engine made before a fork sends from
+        # the child.
+        header = f"{MAGIC} pid={os.getpid()} boot={boot_id()} host={_HOST}\n".encode()
         try:
             os.ftruncate(fd, 0)
-            if os.write(fd, self._header) != len(self._header):
+            if os.write(fd, header) != len(header):
                 raise OSError("short write")
         except OSError:
             os.close(fd)

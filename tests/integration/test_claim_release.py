@@ -135,6 +135,20 @@ async def crash_with_five_marked(
     return sorted(claims, key=lambda claim: claim.chat_id)
 
 
+async def settle_after_the_lease(
+    sessions: async_sessionmaker[AsyncSession],
+    content: Content,
+    clock: ManualClock,
+    journals: Path,
+) -> tuple[ClaimCounts, list[Claim]]:
+    """A new engine's first claim once the crashed one's lease ran out: what it settled, and
+    what it claimed."""
+    clock.advance(LEASE + timedelta(seconds=1))
+    counts = ClaimCounts()
+    again = await engine_for(sessions, content, clock, journals).claim(counts, 10, first=True)
+    return counts, again
+
+
 async def test_a_crash_with_a_journal_makes_unknown_only_what_was_on_the_wire(
     sessions: async_sessionmaker[AsyncSession],
     clock: ManualClock,
@@ -148,9 +162,7 @@ async def test_a_crash_with_a_journal_makes_unknown_only_what_was_on_the_wire(
     lines = [f"h {one}", f"h {two}", f"h {three}", f"s {one} 77", f"n {two}"]
     journal = write_journal(journals, await claimer(sessions), dead_pid(), boot_id(), lines)
 
-    clock.advance(LEASE + timedelta(seconds=1))
-    counts = ClaimCounts()
-    again = await engine_for(sessions, content, clock, journals).claim(counts, 10, first=True)
+    counts, again = await settle_after_the_lease(sessions, content, clock, journals)
 
     assert (counts.stale_unknown, counts.released, counts.recovered) == (1, 3, 1)
     assert {claim.chat_id: claim.attempts for claim in again} == {2: 2, 4: 1, 5: 1}
@@ -173,9 +185,7 @@ async def test_a_journal_from_before_the_machine_restarted_proves_no_absence(
     lines = [f"h {one}", f"s {one} 77"]
     write_journal(journals, await claimer(sessions), dead_pid(), "another-boot", lines)
 
-    clock.advance(LEASE + timedelta(seconds=1))
-    counts = ClaimCounts()
-    again = await engine_for(sessions, content, clock, journals).claim(counts, 10, first=True)
+    counts, again = await settle_after_the_lease(sessions, content, clock, journals)
 
     # Its last lines may have been lost: what it says is believed, what it lacks is not.
     assert (counts.stale_unknown, counts.released, counts.recovered) == (4, 0, 1)
@@ -194,9 +204,7 @@ async def test_the_journal_of_a_process_still_running_is_not_read(
     lines = [f"h {one}", f"s {one} 77"]
     journal = write_journal(journals, await claimer(sessions), os.getpid(), boot_id(), lines)
 
-    clock.advance(LEASE + timedelta(seconds=1))
-    counts = ClaimCounts()
-    await engine_for(sessions, content, clock, journals).claim(counts, 10, first=True)
+    counts, _ = await settle_after_the_lease(sessions, content, clock, journals)
 
     # A slow process may still write to it: its claims are judged as without a journal.
     assert (counts.stale_unknown, counts.released, counts.recovered) == (5, 0, 0)

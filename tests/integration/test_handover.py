@@ -14,6 +14,7 @@ from nudgebot.telegram import handover
 from nudgebot.telegram.aiohttp_request import AiohttpRequest
 from nudgebot.telegram.lean_request import LeanHttpRequest
 from nudgebot.telegram.send_errors import SendNotStarted
+from tests.http_requests import take_request
 from tests.integration.test_transport import ME, make_bot
 
 MESSAGE = {"message_id": 7, "date": 0, "chat": {"id": 1, "type": "private"}, "text": "hi"}
@@ -46,18 +47,8 @@ class _Handler(asyncio.Protocol):
         if not self.buffer:
             self.log.events.append("bytes")
         self.buffer += data
-        while True:
-            head, sep, rest = self.buffer.partition(b"\r\n\r\n")
-            if not sep:
-                return
-            length = 0
-            for line in head.split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value)
-            if len(rest) < length:
-                return
-            self.buffer = rest[length:]
+        while (taken := take_request(self.buffer)) is not None:
+            head, self.buffer = taken
             request_line = head.split(b"\r\n", 1)[0].decode()
             self.log.requests.append(request_line)
             result = ME if "/getMe " in request_line else MESSAGE

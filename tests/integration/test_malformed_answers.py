@@ -18,6 +18,7 @@ from telegram.request import BaseRequest, RequestData
 
 from nudgebot.telegram.aiohttp_request import AiohttpRequest, is_surely_not_sent
 from nudgebot.telegram.lean_request import LeanHttpRequest
+from tests.http_requests import take_request
 
 BODY = b'{"ok":true,"result":true}'
 MIB = 1024 * 1024
@@ -269,18 +270,8 @@ class RawServer(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         assert self.transport is not None
         self.buffer += data
-        while True:
-            head, sep, rest = self.buffer.partition(b"\r\n\r\n")
-            if not sep:
-                return
-            length = 0
-            for line in head.split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value)
-            if len(rest) < length:
-                return
-            self.buffer = rest[length:]
+        while (taken := take_request(self.buffer)) is not None:
+            self.buffer = taken[1]
             self.state.requests += 1
             if self.state.requests > 1:
                 self.transport.write(good())
