@@ -176,7 +176,7 @@ class Witness:
         try:
             with path.open("rb") as file:
                 file.readline()
-                last = _last_lines(file, ids)
+                last, clean = _last_lines(file, ids)
         except OSError:
             return None
         handed: set[int] = set()
@@ -190,7 +190,7 @@ class Witness:
             else:
                 sent[delivery] = message_id
         # After a restart of the machine the last lines may be lost: an absence proves nothing.
-        complete = header[1] == boot_id() != ""
+        complete = clean and header[1] == boot_id() != ""
         return Testimony(complete, frozenset(handed), sent, frozenset(unsent))
 
 
@@ -206,20 +206,27 @@ def _remove(path: Path) -> bool:
     return True
 
 
-def _last_lines(lines: BinaryIO, ids: set[int]) -> dict[int, tuple[bytes, int]]:
-    """The last line each delivery in `ids` has; a torn last line (no newline) is not read."""
+def _last_lines(lines: BinaryIO, ids: set[int]) -> tuple[dict[int, tuple[bytes, int]], bool]:
+    """The last line each delivery in `ids` has, and whether every line was whole and well
+    formed: a line that is not may have been a hand-over, so then an absence proves nothing."""
     last: dict[int, tuple[bytes, int]] = {}
+    clean = True
     for line in lines:
-        if not line.endswith(b"\n"):
-            break
         parts = line.split()
-        if len(parts) < 2 or parts[0] not in (b"h", b"s", b"n") or not parts[1].isdigit():
+        if not line.endswith(b"\n") or len(parts) not in (2, 3) or not parts[1].isdigit():
+            clean = False
             continue
-        delivery = int(parts[1])
+        kind, delivery = parts[0], int(parts[1])
+        if kind == b"s" and len(parts) == 3 and parts[2].isdigit():
+            answer = (kind, int(parts[2]))
+        elif kind in (b"h", b"n") and len(parts) == 2:
+            answer = (kind, 0)
+        else:
+            # Unreadable: believed neither sent nor refused, as if only handed over.
+            answer, clean = (b"h", 0), False
         if delivery in ids:
-            message = int(parts[2]) if parts[0] == b"s" and len(parts) > 2 else 0
-            last[delivery] = (parts[0], message)
-    return last
+            last[delivery] = answer
+    return last, clean
 
 
 def _header(path: Path) -> tuple[int, str] | None:

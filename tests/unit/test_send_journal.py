@@ -412,21 +412,26 @@ def test_a_sent_answer_after_the_hand_over_makes_it_sent(directory: Path, dead_p
     assert Witness(directory)(stale(1))[CLAIMER] == settlement.Testimony(True, sent={1: 11})
 
 
-def test_a_torn_last_line_is_ignored(directory: Path, dead_pid: int) -> None:
+def test_a_torn_last_line_is_not_read_and_an_absence_then_proves_nothing(
+    directory: Path, dead_pid: int
+) -> None:
     write_journal(directory, CLAIMER, dead_pid, boot_id(), "h 1\nh 2\nn 1")
 
     testimony = Witness(directory)(stale(1, 2))
 
-    assert testimony[CLAIMER] == settlement.Testimony(True, handed=frozenset({1, 2}))
+    assert testimony[CLAIMER] == settlement.Testimony(False, handed=frozenset({1, 2}))
 
 
-def test_lines_that_do_not_parse_are_skipped(directory: Path, dead_pid: int) -> None:
-    body = "x 1\nh\nn one\n\nh 2\n"
+def test_a_line_that_does_not_parse_counts_its_delivery_as_handed_over(
+    directory: Path, dead_pid: int
+) -> None:
+    body = "x 1\nh\nn one\n\nh 2\ns 3 abc\n"
     write_journal(directory, CLAIMER, dead_pid, boot_id(), body)
 
-    testimony = Witness(directory)(stale(1, 2))
+    testimony = Witness(directory)(stale(1, 2, 3, 4))
 
-    assert testimony[CLAIMER] == settlement.Testimony(True, handed=frozenset({2}))
+    # Neither sent nor refused; and 4, named nowhere, may have been in a line not read.
+    assert testimony[CLAIMER] == settlement.Testimony(False, handed=frozenset({1, 2, 3}))
 
 
 def test_a_journal_from_another_boot_testifies_but_is_not_complete(
