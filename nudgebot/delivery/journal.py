@@ -63,6 +63,9 @@ class SendJournal:
         self._fd: int | None = None
         self._off = False  # a write failed: nothing more is written until the drain ends
         self._left_behind = False  # ... and the file could not be removed
+        # This engine created the file and has not removed it since: a directory it cannot
+        # write or search then holds no journal of its claimer (a new one per engine).
+        self._exists = False
 
     def handed_over(self, delivery_id: int) -> None:
         """Written before the request's first byte; if it cannot be, the request is not sent."""
@@ -82,7 +85,7 @@ class SendJournal:
             self._fd = None
         elif not self._off:
             return  # nothing was sent since the last time
-        if not _remove(self._path):
+        if not self._remove():
             self._off = self._left_behind = True
             return
         self._off = self._left_behind = False
@@ -106,6 +109,7 @@ class SendJournal:
     def _open(self) -> int:
         self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        self._exists = True
         # The pid of the process that writes, read now: an engine made before a fork sends from
         # the child.
         header = f"{MAGIC} pid={os.getpid()} boot={boot_id()} host={_HOST}\n".encode()
@@ -126,8 +130,14 @@ class SendJournal:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        if not _remove(self._path):
+        if not self._remove():
             self._left_behind = True
+
+    def _remove(self) -> bool:
+        if self._exists and not _remove(self._path):
+            return False
+        self._exists = False
+        return True
 
 
 class Witness:
