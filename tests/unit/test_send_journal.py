@@ -252,6 +252,21 @@ def test_a_header_that_cannot_be_written_leaves_no_file(
     assert not path.exists()
 
 
+def test_a_directory_it_cannot_open_a_journal_in_never_stops_a_send(
+    directory: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(*args: object) -> int:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(journal.os, "open", refused)
+    unremovable_journals(monkeypatch)  # as in a directory it may not search
+    sends = SendJournal(directory, CLAIMER)
+
+    sends.handed_over(5)  # it never created a journal, so none can be left behind
+    sends.clear()
+    sends.handed_over(6)
+
+
 def test_a_journal_neither_written_nor_removed_refuses_the_hand_over(
     directory: Path, path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
