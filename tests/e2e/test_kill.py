@@ -51,7 +51,7 @@ class Load:
     paid: bool
     # The issue asks for unknown <= 1.2 x what was on the wire at the kill. The killed engines'
     # send journals tell the next one which marked claims never left and which were answered:
-    # 1.01 x measured (2026-12-08); 1.03-1.36 x before the journal, from the ~7 ms each message
+    # 1.00-1.09 x measured (2026-12-08); 1.03-1.36 x before the journal, from the ~7 ms each message
     # spent marked before its send and answered before its record (docs/performance.md).
     wire_factor: float | None = None
 
