@@ -34,7 +34,7 @@ from bench.measure import header
 from fakebotapi import FakeBotApi
 from fakebotapi.inflight import InFlight
 from nudgebot.db.models import Delivery
-from nudgebot.delivery.journal import default_directory
+from nudgebot.delivery.journal import default_directory, journal_path, read_line
 from nudgebot.domain.statuses import DeliveryStatus
 from tests.e2e.test_kill import DEFAULTS, PAID, ROUND_TRIP, engines, kill_test_env
 
@@ -83,15 +83,15 @@ class OpenHandovers:
             return len(self._open)
         complete = chunk[: chunk.rfind(b"\n") + 1]
         self._offset += len(complete)
-        for line in complete.splitlines():
-            kind, _, rest = line.partition(b" ")
-            delivery = rest.split(b" ")[0]
-            if not delivery.isdigit():
+        for line in complete.splitlines(keepends=True):
+            read = read_line(line)
+            if read is None:
                 continue  # the header
-            if kind == b"h":
-                self._open.add(int(delivery))
+            kind, delivery, _ = read
+            if kind in (b"h", b"?"):  # what a settle would make 'unknown'
+                self._open.add(delivery)
             else:
-                self._open.discard(int(delivery))
+                self._open.discard(delivery)
         return len(self._open)
 
 
@@ -123,7 +123,7 @@ async def main_async(args: argparse.Namespace) -> None:
                     pid = await processes.start_sending(fake)
                     start = loop.time()
                     me = await claimer(connection)
-                    journal = OpenHandovers(folder / f"{me}.sends")
+                    journal = OpenHandovers(journal_path(folder, me or ""))
                     await asyncio.sleep(max(0.0, start + args.skip - loop.time()))
                     risk = wired = journaled = 0.0
                     count = 0

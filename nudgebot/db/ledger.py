@@ -91,27 +91,21 @@ async def settle_stale_claims(
         fates[judged.fate].append(claim.delivery_id)
         if judged.fate == Fate.SENT:
             sent.append({"delivery_id": claim.delivery_id, "message_id": judged.message_id})
-    mine = (stale,)
-    await _settle(
-        session,
-        fates[Fate.RELEASED],
-        mine,
-        status=DeliveryStatus.RETRY,
-        next_attempt_at=now,
-        attempts=Delivery.attempts - 1,  # the claim counted an attempt that never happened
-        error=RELEASED,
-    )
-    await _settle(
-        session,
-        fates[Fate.UNSENT],
-        mine,
-        status=DeliveryStatus.RETRY,
-        next_attempt_at=now,
-        error=UNSENT,
-    )
-    await _settle(
-        session, fates[Fate.UNKNOWN], mine, status=DeliveryStatus.UNKNOWN, error=LEASE_EXPIRED
-    )
+    changes: dict[Fate, dict[str, object]] = {
+        Fate.RELEASED: {
+            "status": DeliveryStatus.RETRY,
+            "next_attempt_at": now,
+            "attempts": Delivery.attempts - 1,  # the claim counted an attempt never made
+            "error": RELEASED,
+        },
+        Fate.UNSENT: {"status": DeliveryStatus.RETRY, "next_attempt_at": now, "error": UNSENT},
+        Fate.UNKNOWN: {"status": DeliveryStatus.UNKNOWN, "error": LEASE_EXPIRED},
+    }
+    for fate, values in changes.items():
+        if fates[fate]:
+            await session.execute(
+                update(Delivery).where(Delivery.id.in_(fates[fate]), stale).values(values)
+            )
     if sent:
         table = Base.metadata.tables[Delivery.__tablename__]
         await session.execute(
@@ -122,16 +116,6 @@ async def settle_stale_claims(
         )
     released = len(fates[Fate.RELEASED]) + len(fates[Fate.UNSENT])
     return Settled(len(fates[Fate.UNKNOWN]), released, len(sent))
-
-
-async def _settle(
-    session: AsyncSession,
-    ids: list[int],
-    where: tuple[ColumnElement[bool], ...],
-    **values: object,
-) -> None:
-    if ids:
-        await session.execute(update(Delivery).where(Delivery.id.in_(ids), *where).values(values))
 
 
 async def claimers_with_claims(session: AsyncSession, claimers: Sequence[str]) -> set[str]:

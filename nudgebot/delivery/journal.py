@@ -26,7 +26,7 @@ from nudgebot.telegram.send_errors import SendNotStarted
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SendJournal", "Witness", "default_directory"]
+__all__ = ["SendJournal", "Witness", "default_directory", "journal_path", "read_line"]
 
 MAGIC = "nudgebot-send-journal 1"
 _HOST = socket.gethostname().replace(" ", "_")
@@ -55,11 +55,31 @@ def default_directory(database_url: str, base: Path | None = None) -> Path | Non
     return base / hashlib.sha256(plain.encode()).hexdigest()[:16]
 
 
+def journal_path(directory: Path, claimer: str) -> Path:
+    """The journal of the engine that claims as `claimer`."""
+    return directory / f"{claimer}{SUFFIX}"
+
+
+def read_line(line: bytes) -> tuple[bytes, int, int] | None:
+    """A whole line's (kind, delivery id, message id). The kind is h (handed over), s (sent) or
+    n (not delivered); ? when the line names a delivery but the rest does not parse. None when
+    the line is not whole or names no delivery (the header)."""
+    parts = line.split()
+    if not line.endswith(b"\n") or len(parts) not in (2, 3) or not parts[1].isdigit():
+        return None
+    kind, delivery = parts[0], int(parts[1])
+    if kind == b"s" and len(parts) == 3 and parts[2].isdigit():
+        return kind, delivery, int(parts[2])
+    if kind in (b"h", b"n") and len(parts) == 2:
+        return kind, delivery, 0
+    return b"?", delivery, 0
+
+
 class SendJournal:
     """The journal of one engine (one claimer), opened on its first send."""
 
     def __init__(self, directory: Path, claimer: str) -> None:
-        self._path = directory / f"{claimer}{SUFFIX}"
+        self._path = journal_path(directory, claimer)
         self._fd: int | None = None
         self._off = False  # a write failed: nothing more is written until the drain ends
         self._left_behind = False  # ... and the file could not be removed
@@ -174,12 +194,12 @@ class Witness:
     def remove(self, claimers: Sequence[str]) -> None:
         """Their claims are all settled: the journals have nothing more to say."""
         for claimer in claimers:
-            _remove(self._directory / f"{claimer}{SUFFIX}")
+            _remove(journal_path(self._directory, claimer))
 
     def _testimony(self, claimer: str, ids: set[int]) -> Testimony | None:
         if not claimer.isalnum():  # the ledger's claimers are hex; never a path
             return None
-        path = self._directory / f"{claimer}{SUFFIX}"
+        path = journal_path(self._directory, claimer)
         header = _header(path)
         if header is None or _alive(*header):
             return None
@@ -222,20 +242,15 @@ def _last_lines(lines: BinaryIO, ids: set[int]) -> tuple[dict[int, tuple[bytes, 
     last: dict[int, tuple[bytes, int]] = {}
     clean = True
     for line in lines:
-        parts = line.split()
-        if not line.endswith(b"\n") or len(parts) not in (2, 3) or not parts[1].isdigit():
+        read = read_line(line)
+        if read is None or read[0] == b"?":
             clean = False
+        if read is None:
             continue
-        kind, delivery = parts[0], int(parts[1])
-        if kind == b"s" and len(parts) == 3 and parts[2].isdigit():
-            answer = (kind, int(parts[2]))
-        elif kind in (b"h", b"n") and len(parts) == 2:
-            answer = (kind, 0)
-        else:
-            # Unreadable: believed neither sent nor refused, as if only handed over.
-            answer, clean = (b"h", 0), False
+        kind, delivery, message = read
         if delivery in ids:
-            last[delivery] = answer
+            # Unreadable: believed neither sent nor refused, as if only handed over.
+            last[delivery] = (b"h", 0) if kind == b"?" else (kind, message)
     return last, clean
 
 
